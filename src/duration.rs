@@ -1,0 +1,66 @@
+//! Durations given as jose-style strings (`"30s"`, `"5 minutes"`, `"1.5h"`).
+
+/// Parses a non-negative duration into seconds: a number, optional space,
+/// and a unit (`s`/`sec`/`secs`/`second`/`seconds`, `m`/`min`/`mins`/
+/// `minute`/`minutes`, `h`/`hr`/`hrs`/`hour`/`hours`, `d`/`day`/`days`,
+/// `w`/`week`/`weeks`, `y`/`yr`/`yrs`/`year`/`years`; case-insensitive).
+/// A year is 365.25 days, as in jose. The result is rounded to whole seconds.
+///
+/// ```
+/// use edgetoken::duration::parse_seconds;
+/// assert_eq!(parse_seconds("30s"), Some(30.0));
+/// assert_eq!(parse_seconds("2 hours"), Some(7200.0));
+/// assert_eq!(parse_seconds("-5s"), None);
+/// ```
+pub fn parse_seconds(text: &str) -> Option<f64> {
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, rest) = text.split_at(split);
+    let unit = rest.strip_prefix(' ').unwrap_or(rest).to_ascii_lowercase();
+    let valid_number = !number.is_empty()
+        && !number.starts_with('.')
+        && !number.ends_with('.')
+        && number.matches('.').count() <= 1;
+    if !valid_number {
+        return None;
+    }
+    let value: f64 = number.parse().ok()?;
+    let scale = match unit.as_str() {
+        "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+        "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
+        "d" | "day" | "days" => 86_400.0,
+        "w" | "week" | "weeks" => 604_800.0,
+        "y" | "yr" | "yrs" | "year" | "years" => 31_557_600.0,
+        _ => return None,
+    };
+    let seconds = (value * scale).round();
+    seconds.is_finite().then_some(seconds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_seconds;
+
+    #[test]
+    fn units_and_forms() {
+        let cases = [
+            ("0s", 0.0), ("1 second", 1.0), ("45secs", 45.0), ("2m", 120.0),
+            ("1.5 minutes", 90.0), ("1h", 3600.0), ("3 HRS", 10_800.0),
+            ("1d", 86_400.0), ("2 weeks", 1_209_600.0), ("1y", 31_557_600.0),
+            ("0.4s", 0.0), ("0.5s", 1.0),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_seconds(text), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        for bad in ["", "s", "30", "30 ", "30  s", " 30s", "-30s", "+30s", "30 s ago",
+                    "30x", ".5s", "5.s", "1.2.3s", "1e3s", "30s ", "NaNs", "infs"] {
+            assert_eq!(parse_seconds(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,402 @@
+//! Errors, one enum per phase, each variant with one stable `code()`.
+//!
+//! The codes are jose's `ERR_*` strings where jose has one, so code that
+//! switches on `err.code` moves over unchanged; the JS error classes carry the
+//! same string.
+
+use core::fmt;
+
+/// Which part of a compact JWS a parse error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The protected header (first segment).
+    Header,
+    /// The payload (second segment).
+    Payload,
+    /// The signature (third segment).
+    Signature,
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Part::Header => "header",
+            Part::Payload => "payload",
+            Part::Signature => "signature",
+        })
+    }
+}
+
+/// The token is not a well-formed compact JWS / JWT, or asks for something
+/// this library refuses to do. Raised before any key is looked at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The token is longer than the size cap.
+    TooLarge {
+        /// The cap, in bytes.
+        max: usize,
+        /// The token's length, in bytes.
+        actual: usize,
+    },
+    /// Not exactly three `.`-separated segments.
+    Segments {
+        /// How many segments there were.
+        found: usize,
+    },
+    /// A segment is empty where content is required.
+    EmptySegment(Part),
+    /// A segment is not canonical unpadded base64url.
+    Base64(Part),
+    /// A decoded segment is not UTF-8.
+    Utf8(Part),
+    /// A decoded segment is not a JSON object, or not valid JSON (including
+    /// duplicate member names).
+    Json {
+        /// Which segment.
+        part: Part,
+        /// What was wrong, for people (not a stable API).
+        detail: String,
+    },
+    /// The header has no `alg`.
+    MissingAlg,
+    /// The header's `alg` is not `ES256`.
+    AlgNotAllowed {
+        /// The algorithm the verifier fixes.
+        expected: &'static str,
+        /// What the token asked for.
+        actual: String,
+    },
+    /// A header parameter has the wrong JSON type.
+    HeaderParam {
+        /// The parameter's name.
+        name: &'static str,
+    },
+    /// The header has `crit` naming extensions (or `b64: false`), which this
+    /// library does not implement, so it must reject the token (RFC 7515 §4.1.11).
+    Unsupported {
+        /// What was asked for.
+        detail: String,
+    },
+    /// The signature does not decode to exactly 64 bytes (RFC 7518 §3.4).
+    SignatureLength {
+        /// Decoded length.
+        actual: usize,
+    },
+    /// The JWS verified but its payload is not a JSON object (JWT only).
+    PayloadNotClaims {
+        /// What was wrong, for people.
+        detail: String,
+    },
+}
+
+impl ParseError {
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ParseError::TooLarge { .. } => "ERR_TOKEN_TOO_LARGE",
+            ParseError::AlgNotAllowed { .. } => "ERR_JOSE_ALG_NOT_ALLOWED",
+            ParseError::Unsupported { .. } => "ERR_JOSE_NOT_SUPPORTED",
+            ParseError::PayloadNotClaims { .. } => "ERR_JWT_INVALID",
+            ParseError::Segments { .. }
+            | ParseError::EmptySegment(_)
+            | ParseError::Base64(_)
+            | ParseError::Utf8(_)
+            | ParseError::Json { .. }
+            | ParseError::MissingAlg
+            | ParseError::HeaderParam { .. }
+            | ParseError::SignatureLength { .. } => "ERR_JWS_INVALID",
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::TooLarge { max, actual } => {
+                write!(f, "token is {actual} bytes, more than the {max}-byte limit")
+            }
+            ParseError::Segments { found } => write!(
+                f,
+                "compact JWS must have exactly 3 segments separated by '.', found {found}"
+            ),
+            ParseError::EmptySegment(p) => write!(f, "JWS {p} segment is empty"),
+            ParseError::Base64(p) => {
+                write!(f, "JWS {p} segment is not canonical unpadded base64url")
+            }
+            ParseError::Utf8(p) => write!(f, "JWS {p} is not valid UTF-8"),
+            ParseError::Json { part, detail } => {
+                write!(f, "JWS {part} is not a valid JSON object: {detail}")
+            }
+            ParseError::MissingAlg => f.write_str("JWS header has no \"alg\""),
+            ParseError::AlgNotAllowed { expected, actual } => write!(
+                f,
+                "\"alg\" (Algorithm) Header Parameter value {actual:?} not allowed (only {expected})"
+            ),
+            ParseError::HeaderParam { name } => {
+                write!(f, "JWS header parameter \"{name}\" has the wrong type")
+            }
+            ParseError::Unsupported { detail } => f.write_str(detail),
+            ParseError::SignatureLength { actual } => write!(
+                f,
+                "ES256 signature must be 64 bytes, found {actual}"
+            ),
+            ParseError::PayloadNotClaims { detail } => {
+                write!(f, "JWT Claims Set must be a top-level JSON object: {detail}")
+            }
+        }
+    }
+}
+
+/// Why a single JWK cannot be used to verify ES256 signatures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JwkError {
+    /// Not a JSON object, or a member of the wrong JSON type.
+    Malformed {
+        /// What was wrong.
+        detail: String,
+    },
+    /// The key is for another key type, curve or algorithm, or is marked as
+    /// not for signature verification (`use`, `key_ops`, `alg`).
+    NotForEs256 {
+        /// What was wrong.
+        detail: String,
+    },
+    /// The key says it is a P-256 key but is broken: wrong coordinate length,
+    /// bad base64url, or a point not on the curve.
+    BadPoint {
+        /// What was wrong.
+        detail: String,
+    },
+    /// The key contains private material (`d`). A key set for verification
+    /// must never hold private keys; publishing one means the key is leaked.
+    PrivateKey,
+}
+
+impl JwkError {
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        "ERR_JWK_INVALID"
+    }
+}
+
+impl fmt::Display for JwkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JwkError::Malformed { detail }
+            | JwkError::NotForEs256 { detail }
+            | JwkError::BadPoint { detail } => f.write_str(detail),
+            JwkError::PrivateKey => {
+                f.write_str("JWK contains private key material (\"d\"); refusing it")
+            }
+        }
+    }
+}
+
+/// The key set is unusable, or has no single key for this token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeySetError {
+    /// The JWK Set is not a JSON object with a `keys` array, is too large, or
+    /// holds no key usable for ES256 verification.
+    Invalid {
+        /// What was wrong.
+        detail: String,
+    },
+    /// No key in the set matches the token.
+    NoMatchingKey {
+        /// The token's `kid`, if it had one.
+        kid: Option<String>,
+    },
+    /// More than one key matches and the token does not say which.
+    MultipleMatchingKeys {
+        /// The token's `kid`, if it had one.
+        kid: Option<String>,
+        /// How many keys matched.
+        count: usize,
+    },
+    /// The key the token names is in the set but is broken.
+    KeyInvalid {
+        /// The token's `kid`.
+        kid: String,
+        /// Why the key was rejected.
+        reason: JwkError,
+    },
+}
+
+impl KeySetError {
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            KeySetError::Invalid { .. } => "ERR_JWKS_INVALID",
+            KeySetError::NoMatchingKey { .. } => "ERR_JWKS_NO_MATCHING_KEY",
+            KeySetError::MultipleMatchingKeys { .. } => "ERR_JWKS_MULTIPLE_MATCHING_KEYS",
+            KeySetError::KeyInvalid { reason, .. } => reason.code(),
+        }
+    }
+}
+
+impl fmt::Display for KeySetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeySetError::Invalid { detail } => write!(f, "invalid JWK Set: {detail}"),
+            KeySetError::NoMatchingKey { kid: Some(kid) } => {
+                write!(f, "no ES256 key in the JWK Set has kid {kid:?}")
+            }
+            KeySetError::NoMatchingKey { kid: None } => {
+                f.write_str("no ES256 key in the JWK Set matches the token")
+            }
+            KeySetError::MultipleMatchingKeys { kid, count } => match kid {
+                Some(kid) => write!(f, "{count} keys in the JWK Set have kid {kid:?}"),
+                None => write!(
+                    f,
+                    "the token has no kid and the JWK Set has {count} candidate keys"
+                ),
+            },
+            KeySetError::KeyInvalid { kid, reason } => {
+                write!(f, "the JWK with kid {kid:?} is invalid: {reason}")
+            }
+        }
+    }
+}
+
+/// Why a claim check failed (jose's `reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimReason {
+    /// A required claim is absent.
+    Missing,
+    /// The claim is present and well-typed but its value fails the check.
+    CheckFailed,
+    /// The claim has the wrong JSON type.
+    Invalid,
+}
+
+impl ClaimReason {
+    /// jose's string for this reason.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ClaimReason::Missing => "missing",
+            ClaimReason::CheckFailed => "check_failed",
+            ClaimReason::Invalid => "invalid",
+        }
+    }
+}
+
+/// A claim (or the `typ` header) failed validation after the signature was
+/// verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimError {
+    /// The claim's name (`"exp"`, `"aud"`, `"typ"`…).
+    pub claim: String,
+    /// Why it failed.
+    pub reason: ClaimReason,
+    /// True when the token is too old (`exp` passed, or `iat` older than
+    /// `maxTokenAge`): code `ERR_JWT_EXPIRED`.
+    pub expired: bool,
+    /// What failed, for people.
+    pub message: String,
+}
+
+impl ClaimError {
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        if self.expired {
+            "ERR_JWT_EXPIRED"
+        } else {
+            "ERR_JWT_CLAIM_VALIDATION_FAILED"
+        }
+    }
+}
+
+impl fmt::Display for ClaimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// A verification option is out of range or of the wrong type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionsError {
+    /// The option's (jose) name.
+    pub option: &'static str,
+    /// What was wrong.
+    pub detail: String,
+}
+
+impl OptionsError {
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        "ERR_OPTIONS_INVALID"
+    }
+}
+
+impl fmt::Display for OptionsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid option \"{}\": {}", self.option, self.detail)
+    }
+}
+
+/// Any error from verifying a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The token is malformed or asks for an unsupported feature.
+    Parse(ParseError),
+    /// No usable key for this token.
+    KeySet(KeySetError),
+    /// The signature does not verify. Deliberately says nothing more.
+    Signature,
+    /// A claim failed validation.
+    Claim(ClaimError),
+    /// The options are invalid.
+    Options(OptionsError),
+}
+
+impl Error {
+    /// The stable error code, as carried by the JS error's `code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Parse(e) => e.code(),
+            Error::KeySet(e) => e.code(),
+            Error::Signature => "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+            Error::Claim(e) => e.code(),
+            Error::Options(e) => e.code(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Parse(e) => e.fmt(f),
+            Error::KeySet(e) => e.fmt(f),
+            Error::Signature => f.write_str("signature verification failed"),
+            Error::Claim(e) => e.fmt(f),
+            Error::Options(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<ParseError> for Error {
+    fn from(e: ParseError) -> Self {
+        Error::Parse(e)
+    }
+}
+impl From<KeySetError> for Error {
+    fn from(e: KeySetError) -> Self {
+        Error::KeySet(e)
+    }
+}
+impl From<ClaimError> for Error {
+    fn from(e: ClaimError) -> Self {
+        Error::Claim(e)
+    }
+}
+impl From<OptionsError> for Error {
+    fn from(e: OptionsError) -> Self {
+        Error::Options(e)
+    }
+}

@@ -1,0 +1,72 @@
+//! Verification: the only way from an untrusted token to trusted data.
+//!
+//! Order matters: the header is parsed and checked, the key is selected from
+//! the verifier's key set, the signature is checked, and only then is the
+//! payload parsed. Unauthenticated input reaches only the header parser.
+
+use crate::claims::{self, VerifyOptions};
+use crate::error::Error;
+use crate::jwk::JwkSet;
+use crate::token::{self, Header, UntrustedToken};
+use serde_json::{Map, Value};
+
+/// A compact JWS whose signature verified. The payload may be any bytes.
+#[derive(Debug, Clone)]
+pub struct VerifiedJws {
+    /// The protected header.
+    pub header: Header,
+    /// The payload bytes.
+    pub payload: Vec<u8>,
+}
+
+/// A JWT whose signature and claims verified.
+#[derive(Debug, Clone)]
+pub struct VerifiedJwt {
+    /// The protected header.
+    pub header: Header,
+    /// The claims, exactly as decoded (a JSON object without duplicates).
+    pub claims_json: String,
+    /// The parsed claims.
+    pub claims: Map<String, Value>,
+}
+
+/// Verifies a compact JWS signed with ES256 by a key from `keys`.
+pub fn compact_verify(token: &str, keys: &JwkSet) -> Result<VerifiedJws, Error> {
+    let t = UntrustedToken::parse(token)?;
+    t.header.check_es256()?;
+    let signature = t.es256_signature()?;
+    let key = keys.select(t.header.kid()?)?;
+    if !key.key.verify(t.signing_input.as_bytes(), signature) {
+        return Err(Error::Signature);
+    }
+    Ok(VerifiedJws {
+        header: t.header,
+        payload: t.payload,
+    })
+}
+
+/// Verifies a JWT: the JWS signature, then the claims against `opts`.
+///
+/// ```
+/// use edgetoken::{jwk::JwkSet, claims::VerifyOptions, verify::jwt_verify};
+/// // RFC 7515 appendix A.3
+/// let keys = JwkSet::from_json(r#"{"keys":[{"kty":"EC","crv":"P-256",
+///   "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+///   "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#).unwrap();
+/// let token = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
+/// let mut opts = VerifyOptions::at(1_300_000_000);
+/// opts.issuer = vec!["joe".into()];
+/// let jwt = jwt_verify(token, &keys, &opts).unwrap();
+/// assert_eq!(jwt.claims["http://example.com/is_root"], true);
+/// ```
+pub fn jwt_verify(token: &str, keys: &JwkSet, opts: &VerifyOptions) -> Result<VerifiedJwt, Error> {
+    opts.validate()?;
+    let jws = compact_verify(token, keys)?;
+    let (claims_json, claims) = token::parse_claims(jws.payload)?;
+    claims::validate(&jws.header, &claims, opts)?;
+    Ok(VerifiedJwt {
+        header: jws.header,
+        claims_json,
+        claims,
+    })
+}
