@@ -76,6 +76,7 @@ fn fail(claim: &str, reason: ClaimReason, message: String) -> ClaimError {
         reason,
         expired: false,
         message,
+        payload: None,
     }
 }
 
@@ -85,6 +86,7 @@ fn expired(claim: &str, message: &str) -> ClaimError {
         reason: ClaimReason::CheckFailed,
         expired: true,
         message: message.to_owned(),
+        payload: None,
     }
 }
 

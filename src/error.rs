@@ -296,6 +296,9 @@ pub struct ClaimError {
     pub expired: bool,
     /// What failed, for people.
     pub message: String,
+    /// The verified claims as JSON text, when the check ran after the
+    /// signature verified (jose's `payload` on the error).
+    pub payload: Option<String>,
 }
 
 impl ClaimError {

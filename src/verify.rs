@@ -63,7 +63,10 @@ pub fn jwt_verify(token: &str, keys: &JwkSet, opts: &VerifyOptions) -> Result<Ve
     opts.validate()?;
     let jws = compact_verify(token, keys)?;
     let (claims_json, claims) = token::parse_claims(jws.payload)?;
-    claims::validate(&jws.header, &claims, opts)?;
+    claims::validate(&jws.header, &claims, opts).map_err(|mut e| {
+        e.payload = Some(claims_json.clone());
+        e
+    })?;
     Ok(VerifiedJwt {
         header: jws.header,
         claims_json,

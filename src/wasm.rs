@@ -1,0 +1,105 @@
+//! The JS boundary: the only code that knows about `wasm_bindgen` and
+//! `js_sys`. It turns JS values into core inputs, core errors into JS errors
+//! with a stable `code`, and reads the clock (`Date.now()`) when the caller
+//! gives no `currentDate`. It never touches `window`, so the same build runs
+//! in a page, a worker and Node.
+//!
+//! Results cross as JSON text (parsed by the JS wrapper with `JSON.parse`),
+//! so payloads arrive as plain objects with the number semantics of every
+//! other JS JWT library.
+
+mod errors;
+mod options;
+
+use crate::{jwk, token, verify};
+use errors::{to_js_error, JsResult};
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+/// A validated JWK Set, holding only keys usable for ES256 verification.
+#[wasm_bindgen]
+pub struct KeySet {
+    inner: jwk::JwkSet,
+}
+
+#[wasm_bindgen]
+impl KeySet {
+    /// Parses a JWK Set from its JSON text.
+    #[wasm_bindgen(constructor)]
+    pub fn new(jwks_json: &str) -> JsResult<KeySet> {
+        jwk::JwkSet::from_json(jwks_json)
+            .map(|inner| KeySet { inner })
+            .map_err(|e| to_js_error(&e.into()))
+    }
+
+    /// How many usable keys the set holds.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.inner.keys().len()
+    }
+
+    /// The entries left out, as `[{ index, kid, reason }]`.
+    pub fn skipped(&self) -> Array {
+        self.inner
+            .skipped()
+            .iter()
+            .map(|s| {
+                let o = js_sys::Object::new();
+                errors::set(&o, "index", &JsValue::from(s.index as u32));
+                errors::set(&o, "kid", &s.kid.as_deref().map_or(JsValue::UNDEFINED, JsValue::from));
+                errors::set(&o, "reason", &JsValue::from(s.reason.to_string()));
+                JsValue::from(o)
+            })
+            .collect()
+    }
+}
+
+fn token_text(token: &JsValue) -> JsResult<String> {
+    if let Some(s) = token.as_string() {
+        return Ok(s);
+    }
+    if let Some(bytes) = token.dyn_ref::<Uint8Array>() {
+        if bytes.length() as usize <= token::MAX_TOKEN_BYTES {
+            if let Ok(s) = String::from_utf8(bytes.to_vec()) {
+                return Ok(s);
+            }
+        } else {
+            return Err(errors::coded("ERR_TOKEN_TOO_LARGE", "token is larger than the size limit"));
+        }
+    }
+    Err(errors::coded("ERR_JWS_INVALID", "compact JWS must be a string or Uint8Array"))
+}
+
+/// Verifies a JWT; returns `[protectedHeaderJson, payloadJson]`.
+#[wasm_bindgen(js_name = jwtVerify)]
+pub fn jwt_verify(token: &JsValue, keys: &KeySet, options: &JsValue) -> JsResult<Array> {
+    let opts = options::verify_options(options).map_err(|e| to_js_error(&e.into()))?;
+    let jwt = verify::jwt_verify(&token_text(token)?, &keys.inner, &opts).map_err(|e| to_js_error(&e))?;
+    Ok(Array::of2(&jwt.header.json.into(), &jwt.claims_json.into()))
+}
+
+/// Verifies a compact JWS; returns `[protectedHeaderJson, payloadBytes]`.
+/// Of the options only `algorithms` applies (and must allow ES256 alone).
+#[wasm_bindgen(js_name = compactVerify)]
+pub fn compact_verify(token: &JsValue, keys: &KeySet, options: &JsValue) -> JsResult<Array> {
+    options::verify_options(options).map_err(|e| to_js_error(&e.into()))?;
+    let jws = verify::compact_verify(&token_text(token)?, &keys.inner).map_err(|e| to_js_error(&e))?;
+    let payload = Uint8Array::from(jws.payload.as_slice());
+    Ok(Array::of2(&jws.header.json.into(), &payload.into()))
+}
+
+/// Decodes a JWT's claims without verifying; returns the payload JSON.
+#[wasm_bindgen(js_name = decodeJwt)]
+pub fn decode_jwt(token: &JsValue) -> JsResult<String> {
+    token::decode_claims_unverified(&token_text(token)?)
+        .map(|(json, _)| json)
+        .map_err(|e| to_js_error(&e.into()))
+}
+
+/// Decodes a token's protected header without verifying; returns its JSON.
+#[wasm_bindgen(js_name = decodeProtectedHeader)]
+pub fn decode_protected_header(token: &JsValue) -> JsResult<String> {
+    token::decode_header_unverified(&token_text(token)?)
+        .map(|h| h.json)
+        .map_err(|e| to_js_error(&e.into()))
+}
