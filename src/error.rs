@@ -403,3 +403,9 @@ impl From<OptionsError> for Error {
         Error::Options(e)
     }
 }
+
+impl std::error::Error for ParseError {}
+impl std::error::Error for JwkError {}
+impl std::error::Error for KeySetError {}
+impl std::error::Error for ClaimError {}
+impl std::error::Error for OptionsError {}
