@@ -22,7 +22,7 @@ setup-rust:
 	@rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 	@if [ "$$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (takes a few minutes)"; \
-	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
+	  cargo install --force wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
 	fi
 
 setup-browser:
@@ -60,7 +60,7 @@ test-browser: setup-node setup-browser
 
 test: setup setup-node test-rust lint test-node test-browser
 
-demo: setup-node
+demo: build
 	node www/serve.mjs --port $(PORT)
 
 clean:

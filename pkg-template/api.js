@@ -17,22 +17,20 @@ function coded(code, Base = JOSEError) {
     code = code;
   };
 }
-export class JWTClaimValidationFailed extends coded('ERR_JWT_CLAIM_VALIDATION_FAILED') {
-  constructor(message, payload, claim = 'unspecified', reason = 'unspecified') {
-    super(message);
-    this.claim = claim;
-    this.reason = reason;
-    this.payload = payload;
-  }
+// Claim failures also carry the claim's name, why it failed, and the
+// claims (authenticated: they are checked only after the signature).
+function claimCoded(code) {
+  return class extends coded(code) {
+    constructor(message, payload, claim = 'unspecified', reason = 'unspecified') {
+      super(message);
+      this.claim = claim;
+      this.reason = reason;
+      this.payload = payload;
+    }
+  };
 }
-export class JWTExpired extends coded('ERR_JWT_EXPIRED') {
-  constructor(message, payload, claim = 'unspecified', reason = 'unspecified') {
-    super(message);
-    this.claim = claim;
-    this.reason = reason;
-    this.payload = payload;
-  }
-}
+export class JWTClaimValidationFailed extends claimCoded('ERR_JWT_CLAIM_VALIDATION_FAILED') {}
+export class JWTExpired extends claimCoded('ERR_JWT_EXPIRED') {}
 export class JOSEAlgNotAllowed extends coded('ERR_JOSE_ALG_NOT_ALLOWED') {}
 export class JOSENotSupported extends coded('ERR_JOSE_NOT_SUPPORTED') {}
 export class JWSInvalid extends coded('ERR_JWS_INVALID') {}
