@@ -340,6 +340,104 @@ impl fmt::Display for OptionsError {
     }
 }
 
+/// Fetching a document (a JWK Set, an OpenID configuration) failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FetchError {
+    /// No complete answer within the timeout.
+    Timeout {
+        /// The timeout, in milliseconds.
+        after_ms: u64,
+    },
+    /// The request failed before an HTTP answer (DNS, connection, CORS…).
+    Network {
+        /// What the runtime said.
+        detail: String,
+    },
+    /// The server answered with a status other than 200.
+    Http {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The body is larger than the cap.
+    TooLarge {
+        /// The cap, in bytes.
+        max: usize,
+    },
+    /// The request was redirected to another origin, whose answer is not
+    /// trusted.
+    CrossOriginRedirect {
+        /// The origin it ended at.
+        to: String,
+    },
+    /// The answer's `Content-Type` is not JSON.
+    ContentType {
+        /// The content type received.
+        actual: String,
+    },
+    /// The body is not the expected document.
+    Invalid {
+        /// What was wrong.
+        detail: String,
+    },
+}
+
+impl FetchError {
+    /// The stable error code when fetching a JWK Set.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FetchError::Timeout { .. } => "ERR_JWKS_TIMEOUT",
+            FetchError::Network { .. } => "ERR_JWKS_FETCH_FAILED",
+            FetchError::Http { .. } => "ERR_JWKS_HTTP_ERROR",
+            FetchError::TooLarge { .. } => "ERR_JWKS_TOO_LARGE",
+            FetchError::CrossOriginRedirect { .. } => "ERR_JWKS_CROSS_ORIGIN_REDIRECT",
+            FetchError::ContentType { .. } | FetchError::Invalid { .. } => "ERR_JWKS_INVALID",
+        }
+    }
+
+    /// A short name of the failure, used as `reason` where one code covers
+    /// every kind (discovery).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FetchError::Timeout { .. } => "timeout",
+            FetchError::Network { .. } => "network",
+            FetchError::Http { .. } => "http",
+            FetchError::TooLarge { .. } => "too_large",
+            FetchError::CrossOriginRedirect { .. } => "redirect",
+            FetchError::ContentType { .. } => "content_type",
+            FetchError::Invalid { .. } => "invalid",
+        }
+    }
+
+    /// The HTTP status, for [`FetchError::Http`].
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            FetchError::Http { status } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FetchError::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
+            FetchError::Network { detail } => write!(f, "request failed: {detail}"),
+            FetchError::Http { status } => write!(f, "expected 200 OK, got HTTP {status}"),
+            FetchError::TooLarge { max } => write!(f, "response body is larger than {max} bytes"),
+            FetchError::CrossOriginRedirect { to } => {
+                write!(f, "redirected to another origin ({to}); refusing its answer")
+            }
+            FetchError::ContentType { actual } => {
+                write!(f, "expected a JSON response, got Content-Type {actual:?}")
+            }
+            FetchError::Invalid { detail } => f.write_str(detail),
+        }
+    }
+}
+
+impl std::error::Error for FetchError {}
+
 /// Any error from verifying a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -354,6 +452,8 @@ pub enum Error {
     Claim(ClaimError),
     /// The options are invalid.
     Options(OptionsError),
+    /// The key set could not be fetched (remote key sets).
+    Fetch(FetchError),
 }
 
 impl Error {
@@ -365,6 +465,7 @@ impl Error {
             Error::Signature => "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
             Error::Claim(e) => e.code(),
             Error::Options(e) => e.code(),
+            Error::Fetch(e) => e.code(),
         }
     }
 }
@@ -377,6 +478,7 @@ impl fmt::Display for Error {
             Error::Signature => f.write_str("signature verification failed"),
             Error::Claim(e) => e.fmt(f),
             Error::Options(e) => e.fmt(f),
+            Error::Fetch(e) => write!(f, "JWKS fetch failed: {e}"),
         }
     }
 }
@@ -396,6 +498,11 @@ impl From<KeySetError> for Error {
 impl From<ClaimError> for Error {
     fn from(e: ClaimError) -> Self {
         Error::Claim(e)
+    }
+}
+impl From<FetchError> for Error {
+    fn from(e: FetchError) -> Self {
+        Error::Fetch(e)
     }
 }
 impl From<OptionsError> for Error {

@@ -5,8 +5,10 @@ pub mod claims;
 pub mod duration;
 pub mod error;
 pub mod es256;
+pub mod http;
 pub mod json;
 pub mod jwk;
+pub mod jwks_cache;
 pub mod token;
 pub mod verify;
 
