@@ -40,6 +40,16 @@ export class JWKSInvalid extends coded('ERR_JWKS_INVALID') {}
 export class JWKSNoMatchingKey extends coded('ERR_JWKS_NO_MATCHING_KEY') {}
 export class JWKSMultipleMatchingKeys extends coded('ERR_JWKS_MULTIPLE_MATCHING_KEYS') {}
 export class JWKSTimeout extends coded('ERR_JWKS_TIMEOUT') {}
+/** The JWK Set request failed before an HTTP answer (network, DNS, CORS). */
+export class JWKSFetchFailed extends coded('ERR_JWKS_FETCH_FAILED') {}
+/** The JWK Set URL answered with a status other than 200 (see `status`). */
+export class JWKSHttpError extends coded('ERR_JWKS_HTTP_ERROR') {}
+/** The JWK Set response body is over 256 KiB. */
+export class JWKSTooLarge extends coded('ERR_JWKS_TOO_LARGE') {}
+/** The JWK Set request was redirected to another origin. */
+export class JWKSCrossOriginRedirect extends coded('ERR_JWKS_CROSS_ORIGIN_REDIRECT') {}
+/** OpenID discovery failed (see `reason`, and `status` for HTTP errors). */
+export class DiscoveryFailed extends coded('ERR_DISCOVERY_FAILED') {}
 export class JWSSignatureVerificationFailed extends coded('ERR_JWS_SIGNATURE_VERIFICATION_FAILED') {}
 /** The token is larger than the size cap (16 KiB); also a `JWSInvalid`. */
 export class TokenTooLarge extends coded('ERR_TOKEN_TOO_LARGE', JWSInvalid) {}
@@ -49,22 +59,28 @@ export class OptionsInvalid extends coded('ERR_OPTIONS_INVALID') {}
 const classes = new Map(
   [JWTClaimValidationFailed, JWTExpired, JOSEAlgNotAllowed, JOSENotSupported, JWSInvalid,
    JWTInvalid, JWKInvalid, JWKSInvalid, JWKSNoMatchingKey, JWKSMultipleMatchingKeys,
-   JWKSTimeout, JWSSignatureVerificationFailed, TokenTooLarge, OptionsInvalid]
+   JWKSTimeout, JWKSFetchFailed, JWKSHttpError, JWKSTooLarge, JWKSCrossOriginRedirect, DiscoveryFailed,
+   JWSSignatureVerificationFailed, TokenTooLarge, OptionsInvalid]
     .map((C) => [C.code, C]),
 );
 
 /** The error classes, as in jose's `errors` namespace. */
 export const errors = Object.freeze({ JOSEError, ...Object.fromEntries([...classes.values()].map((C) => [C.name, C])) });
 
-// Re-throws an error from the wasm core as its class.
-function rethrow(e) {
+// An error from the wasm core as its class (anything else unchanged).
+function toClass(e) {
   const C = e && typeof e.code === 'string' && classes.get(e.code);
-  if (!C) throw e;
+  if (!C) return e;
   if (C === JWTClaimValidationFailed || C === JWTExpired) {
     const payload = typeof e.payloadJson === 'string' ? JSON.parse(e.payloadJson) : undefined;
-    throw new C(e.message, payload, e.claim, e.reason);
+    return new C(e.message, payload, e.claim, e.reason);
   }
-  throw new C(e.message);
+  const out = new C(e.message);
+  for (const extra of ['status', 'reason', 'at']) if (e[extra] !== undefined) out[extra] = e[extra];
+  return out;
+}
+function rethrow(e) {
+  throw toClass(e);
 }
 
 function call(fn, ...args) {
@@ -104,22 +120,104 @@ export function createLocalJWKSet(jwks) {
   return set;
 }
 
+const remoteSets = new WeakMap();
+
+/**
+ * A key set fetched from `url` (a string or URL) and cached. Options, in
+ * milliseconds as in jose: `cacheMaxAge` (600000, used when the response has
+ * no Cache-Control max-age), `minCacheMaxAge` (1000) and `maxCacheMaxAge`
+ * (86400000) clamping max-age, `cooldownDuration` (30000), `timeoutDuration`
+ * (5000), `staleIfError` (3600000), `headers`, and `cache` (a snapshot from
+ * `exportCache()` to start from).
+ */
+export function createRemoteJWKSet(url, options) {
+  const { cache, ...rest } = options ?? {};
+  const inner = call((u, o) => new wasm.RemoteKeySet(u, o), String(url), rest);
+  const set = Object.freeze({
+    /** Keys are cached and younger than their max-age. */
+    get fresh() { return inner.fresh; },
+    /** A refetch for an unknown kid is held back. */
+    get coolingDown() { return inner.coolingDown; },
+    /** `{ fresh, coolingDown, servingStale, keys, fetchedAt, expiresAt, lastError }`. */
+    get state() {
+      const s = inner.state();
+      return { ...s, lastError: s.lastError && toClass(s.lastError) };
+    },
+    /** Refetches now; rejects with the fetch error. */
+    reload: () => inner.reload().then(() => undefined, rethrow),
+    /** The cached set as `{ jwks, fetchedAt, expiresAt }` (ms), for another isolate. */
+    exportCache() {
+      const c = inner.exportCache();
+      return c && { jwks: JSON.parse(c[0]), fetchedAt: c[1], expiresAt: c[2] };
+    },
+    /** Adopts an exported set unless a newer one is cached. */
+    importCache(snapshot) {
+      if (!snapshot || typeof snapshot !== 'object' || typeof snapshot.fetchedAt !== 'number'
+          || typeof snapshot.expiresAt !== 'number' || typeof snapshot.jwks !== 'object') {
+        throw new JWKSInvalid('cache snapshot must be { jwks, fetchedAt, expiresAt }');
+      }
+      call((j, f, e) => inner.importCache(j, f, e), JSON.stringify(snapshot.jwks), snapshot.fetchedAt, snapshot.expiresAt);
+    },
+  });
+  if (cache !== undefined) set.importCache(cache);
+  remoteSets.set(set, inner);
+  return set;
+}
+
 function inner(keySet) {
   const k = keySets.get(keySet);
-  if (!k) throw new OptionsInvalid('the key set must come from createLocalJWKSet()');
+  if (!k) throw new OptionsInvalid('the key set must come from createLocalJWKSet() or createRemoteJWKSet()');
   return k;
 }
 
 /** Verifies a JWT (ES256 only) and its claims, as jose's `jwtVerify`. */
 export async function jwtVerify(jwt, keySet, options) {
-  const [header, payload] = call(wasm.jwtVerify, jwt, inner(keySet), options);
+  const remote = remoteSets.get(keySet);
+  const [header, payload] = remote
+    ? await remote.jwtVerify(jwt, options).catch(rethrow)
+    : call(wasm.jwtVerify, jwt, inner(keySet), options);
   return { payload: JSON.parse(payload), protectedHeader: JSON.parse(header) };
 }
 
 /** Verifies a compact JWS (ES256 only); the payload need not be JSON. */
 export async function compactVerify(jws, keySet, options) {
-  const [header, payload] = call(wasm.compactVerify, jws, inner(keySet), options);
+  const remote = remoteSets.get(keySet);
+  const [header, payload] = remote
+    ? await remote.compactVerify(jws, options).catch(rethrow)
+    : call(wasm.compactVerify, jws, inner(keySet), options);
   return { payload, protectedHeader: JSON.parse(header) };
+}
+
+/**
+ * Reads `{issuer}/.well-known/openid-configuration` and checks that its
+ * `issuer` is exactly `issuer`. Resolves to the document (with `issuer`,
+ * `jwks_uri` and, when present, `token_endpoint`). Options: `timeoutDuration`, `headers`.
+ */
+export async function discover(issuer, options) {
+  return JSON.parse(await wasm.discover(String(issuer), options).catch(rethrow));
+}
+
+/**
+ * The Cotter preset: `{ issuer, audience, jwksUrl, tokenEndpoint, jwks, verify }`.
+ * `apiKeyId` is the audience; `baseUrl` (default https://www.cotter.app) is
+ * also the issuer unless `issuer` is given. Other options go to
+ * `createRemoteJWKSet`.
+ */
+export function cotter({ apiKeyId, baseUrl = 'https://www.cotter.app', issuer, ...remoteOptions } = {}) {
+  if (typeof apiKeyId !== 'string' || !apiKeyId) throw new OptionsInvalid('cotter(): apiKeyId is required');
+  const base = String(baseUrl).replace(/\/+$/, '');
+  const [jwksUrl, tokenEndpoint] = wasm.cotterUrls(base, apiKeyId);
+  const iss = issuer ?? base;
+  const jwks = createRemoteJWKSet(jwksUrl, remoteOptions);
+  return Object.freeze({
+    issuer: iss,
+    audience: apiKeyId,
+    jwksUrl,
+    tokenEndpoint,
+    jwks,
+    /** `jwtVerify` with this issuer and audience (more options may be added). */
+    verify: (token, options) => jwtVerify(token, jwks, { issuer: iss, audience: apiKeyId, ...options }),
+  });
 }
 
 /** Decodes a JWT's claims. Does NOT verify anything. */

@@ -2,6 +2,7 @@
 
 pub mod b64;
 pub mod claims;
+pub mod discovery;
 pub mod duration;
 pub mod error;
 pub mod es256;

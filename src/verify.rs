@@ -6,6 +6,7 @@
 
 use crate::claims::{self, VerifyOptions};
 use crate::error::Error;
+use crate::es256::PublicKey;
 use crate::jwk::JwkSet;
 use crate::token::{self, Header, UntrustedToken};
 use serde_json::{Map, Value};
@@ -30,19 +31,46 @@ pub struct VerifiedJwt {
     pub claims: Map<String, Value>,
 }
 
-/// Verifies a compact JWS signed with ES256 by a key from `keys`.
-pub fn compact_verify(token: &str, keys: &JwkSet) -> Result<VerifiedJws, Error> {
+/// Parses a token and runs every check that needs no key: shape, `alg`
+/// ES256, no `crit`, a 64-byte signature.
+pub fn parse_es256(token: &str) -> Result<UntrustedToken<'_>, Error> {
     let t = UntrustedToken::parse(token)?;
     t.header.check_es256()?;
-    let signature = t.es256_signature()?;
-    let key = keys.select(t.header.kid()?)?;
-    if !key.key.verify(t.signing_input.as_bytes(), signature) {
+    t.es256_signature()?;
+    t.header.kid()?;
+    Ok(t)
+}
+
+/// Verifies a parsed token's signature with one key.
+pub fn verify_with(t: UntrustedToken<'_>, key: &PublicKey) -> Result<VerifiedJws, Error> {
+    if !key.verify(t.signing_input.as_bytes(), &t.signature) {
         return Err(Error::Signature);
     }
     Ok(VerifiedJws {
         header: t.header,
         payload: t.payload,
     })
+}
+
+/// Parses a verified JWS's payload as claims and validates them.
+pub fn check_claims(jws: VerifiedJws, opts: &VerifyOptions) -> Result<VerifiedJwt, Error> {
+    let (claims_json, claims) = token::parse_claims(jws.payload)?;
+    claims::validate(&jws.header, &claims, opts).map_err(|mut e| {
+        e.payload = Some(claims_json.clone());
+        e
+    })?;
+    Ok(VerifiedJwt {
+        header: jws.header,
+        claims_json,
+        claims,
+    })
+}
+
+/// Verifies a compact JWS signed with ES256 by a key from `keys`.
+pub fn compact_verify(token: &str, keys: &JwkSet) -> Result<VerifiedJws, Error> {
+    let t = parse_es256(token)?;
+    let key = keys.select(t.header.kid()?)?;
+    verify_with(t, &key.key)
 }
 
 /// Verifies a JWT: the JWS signature, then the claims against `opts`.
@@ -61,15 +89,5 @@ pub fn compact_verify(token: &str, keys: &JwkSet) -> Result<VerifiedJws, Error> 
 /// ```
 pub fn jwt_verify(token: &str, keys: &JwkSet, opts: &VerifyOptions) -> Result<VerifiedJwt, Error> {
     opts.validate()?;
-    let jws = compact_verify(token, keys)?;
-    let (claims_json, claims) = token::parse_claims(jws.payload)?;
-    claims::validate(&jws.header, &claims, opts).map_err(|mut e| {
-        e.payload = Some(claims_json.clone());
-        e
-    })?;
-    Ok(VerifiedJwt {
-        header: jws.header,
-        claims_json,
-        claims,
-    })
+    check_claims(compact_verify(token, keys)?, opts)
 }

@@ -9,7 +9,9 @@
 //! other JS JWT library.
 
 mod errors;
+mod fetch;
 mod options;
+mod remote;
 
 use crate::{jwk, token, verify};
 use errors::{to_js_error, JsResult};
@@ -54,7 +56,7 @@ impl KeySet {
     }
 }
 
-fn token_text(token: &JsValue) -> JsResult<String> {
+pub(crate) fn token_text(token: &JsValue) -> JsResult<String> {
     if let Some(s) = token.as_string() {
         return Ok(s);
     }
@@ -102,4 +104,13 @@ pub fn decode_protected_header(token: &JsValue) -> JsResult<String> {
     token::decode_header_unverified(&token_text(token)?)
         .map(|h| h.json)
         .map_err(|e| to_js_error(&e.into()))
+}
+
+/// Cotter's URLs under an API base: `[jwksUrl, tokenEndpoint]`.
+#[wasm_bindgen(js_name = cotterUrls)]
+pub fn cotter_urls(base: &str, api_key_id: &str) -> Array {
+    Array::of2(
+        &crate::discovery::cotter_jwks_url(base).into(),
+        &crate::discovery::cotter_token_url(base, api_key_id).into(),
+    )
 }

@@ -33,5 +33,10 @@ pub fn to_js_error(e: &Error) -> JsValue {
             set(&obj, "payloadJson", &JsValue::from_str(p));
         }
     }
+    if let Error::Fetch(f) = e {
+        if let Some(status) = f.status() {
+            set(&Object::from(js.clone()), "status", &JsValue::from(status));
+        }
+    }
     js
 }

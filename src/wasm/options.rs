@@ -93,3 +93,68 @@ pub fn verify_options(options: &JsValue) -> Result<VerifyOptions, OptionsError> 
 fn now_seconds(ms: f64) -> i64 {
     (ms / 1000.0).floor() as i64
 }
+
+/// `createRemoteJWKSet` options. Durations are milliseconds, as in jose.
+pub struct RemoteOptions {
+    pub policy: crate::jwks_cache::CachePolicy,
+    pub timeout_ms: u32,
+    pub headers: Vec<(String, String)>,
+}
+
+fn millis(options: &JsValue, option: &'static str) -> Result<Option<f64>, OptionsError> {
+    match get(options, option) {
+        None => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(Some(ms)),
+            _ => Err(bad(option, "must be a non-negative number of milliseconds")),
+        },
+    }
+}
+
+/// Reads `cacheMaxAge`, `cooldownDuration`, `timeoutDuration`, `headers`,
+/// `minCacheMaxAge`, `maxCacheMaxAge` and `staleIfError`.
+pub fn remote_options(options: &JsValue) -> Result<RemoteOptions, OptionsError> {
+    let mut policy = crate::jwks_cache::CachePolicy::default();
+    let mut out = RemoteOptions { policy: policy.clone(), timeout_ms: 5000, headers: Vec::new() };
+    if options.is_undefined() || options.is_null() {
+        return Ok(out);
+    }
+    if !options.is_object() {
+        return Err(bad("options", "must be an object"));
+    }
+    let secs = |ms: f64| ms / 1000.0;
+    if let Some(ms) = millis(options, "cacheMaxAge")? {
+        policy.cache_max_age = secs(ms);
+    }
+    if let Some(ms) = millis(options, "cooldownDuration")? {
+        policy.cooldown = secs(ms);
+    }
+    if let Some(ms) = millis(options, "minCacheMaxAge")? {
+        policy.min_max_age = secs(ms);
+    }
+    if let Some(ms) = millis(options, "maxCacheMaxAge")? {
+        policy.max_max_age = secs(ms);
+    }
+    if let Some(ms) = millis(options, "staleIfError")? {
+        policy.stale_if_error = secs(ms);
+    }
+    if let Some(ms) = millis(options, "timeoutDuration")? {
+        if !(1.0..=600_000.0).contains(&ms) {
+            return Err(bad("timeoutDuration", "must be between 1 and 600000 milliseconds"));
+        }
+        out.timeout_ms = ms as u32;
+    }
+    if let Some(h) = get(options, "headers") {
+        let entries = js_sys::Object::entries(h.dyn_ref::<js_sys::Object>().ok_or_else(|| bad("headers", "must be an object of strings"))?);
+        for pair in entries.iter() {
+            let pair: Array = pair.unchecked_into();
+            match (pair.get(0).as_string(), pair.get(1).as_string()) {
+                (Some(k), Some(v)) => out.headers.push((k, v)),
+                _ => return Err(bad("headers", "must be an object of strings")),
+            }
+        }
+    }
+    policy.validate()?;
+    out.policy = policy;
+    Ok(out)
+}

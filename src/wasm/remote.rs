@@ -1,0 +1,294 @@
+//! `createRemoteJWKSet`: a JWK Set fetched from a URL and cached by the
+//! core's [`JwksCache`] policy.
+//!
+//! Concurrent verifications that need a fetch share one in-flight request.
+//! On workerd they do not: a promise created while serving one request must
+//! not be awaited by another, so there each request that needs a fetch makes
+//! its own (the keys it brings are shared as plain data).
+
+use super::errors::{set, to_js_error, JsResult};
+use super::fetch;
+use super::options;
+use crate::error::Error;
+use crate::http::{Response, MAX_BODY_BYTES};
+use crate::jwk::Jwk;
+use crate::jwks_cache::{JwksCache, Plan, Snapshot};
+use crate::verify;
+use js_sys::{Array, Date, Object, Promise, Reflect, Uint8Array};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
+
+fn now() -> f64 {
+    Date::now() / 1000.0
+}
+
+/// Core seconds → whole JS milliseconds.
+fn to_ms(seconds: f64) -> f64 {
+    (seconds * 1000.0).round()
+}
+
+/// True on Cloudflare Workers / workerd, where promises must not cross requests.
+fn on_workerd() -> bool {
+    let global = js_sys::global();
+    Reflect::get(&global, &JsValue::from_str("navigator"))
+        .ok()
+        .and_then(|n| Reflect::get(&n, &JsValue::from_str("userAgent")).ok())
+        .and_then(|ua| ua.as_string())
+        .is_some_and(|ua| ua == "Cloudflare-Workers")
+}
+
+struct Remote {
+    url: String,
+    headers: Vec<(String, String)>,
+    timeout_ms: u32,
+    share_in_flight: bool,
+    cache: RefCell<JwksCache>,
+    in_flight: RefCell<Option<Promise>>,
+}
+
+enum Step {
+    Use(Jwk),
+    Refresh(Jwk),
+    Fetch,
+}
+
+impl Remote {
+    fn step(&self, kid: Option<&str>, may_fetch: bool) -> Result<Step, Error> {
+        let cache = self.cache.borrow();
+        Ok(match cache.plan(now(), kid, may_fetch)? {
+            Plan::Use(k) => Step::Use(k.clone()),
+            Plan::UseAndRefresh(k) => Step::Refresh(k.clone()),
+            Plan::Fetch => Step::Fetch,
+        })
+    }
+
+    /// Starts a fetch whose result goes into the cache; the promise always
+    /// resolves (the outcome is read from the cache).
+    fn start_fetch(self: &Rc<Self>) -> Promise {
+        let me = self.clone();
+        future_to_promise(async move {
+            let result = fetch::get(&me.url, &me.headers, me.timeout_ms, MAX_BODY_BYTES).await;
+            let t = now();
+            {
+                let mut cache = me.cache.borrow_mut();
+                match result {
+                    Ok(f) => {
+                        let r = Response {
+                            status: f.status,
+                            content_type: f.content_type.as_deref(),
+                            cache_control: f.cache_control.as_deref(),
+                            body: &f.body,
+                        };
+                        let _ = cache.on_response(t, &r);
+                    }
+                    Err(e) => cache.on_failure(t, e),
+                }
+            }
+            if me.share_in_flight {
+                me.in_flight.borrow_mut().take();
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// The fetch to wait for: the one in flight, or a new one.
+    fn fetch_promise(self: &Rc<Self>) -> Promise {
+        if !self.share_in_flight {
+            return self.start_fetch();
+        }
+        if let Some(p) = self.in_flight.borrow().as_ref() {
+            return p.clone();
+        }
+        let p = self.start_fetch();
+        *self.in_flight.borrow_mut() = Some(p.clone());
+        p
+    }
+
+    async fn key_for(self: Rc<Self>, kid: Option<String>) -> Result<Jwk, Error> {
+        match self.step(kid.as_deref(), true)? {
+            Step::Use(k) => Ok(k),
+            Step::Refresh(k) => {
+                if self.share_in_flight {
+                    let p = self.fetch_promise();
+                    spawn_local(async move {
+                        let _ = JsFuture::from(p).await;
+                    });
+                }
+                Ok(k)
+            }
+            Step::Fetch => {
+                let _ = JsFuture::from(self.fetch_promise()).await;
+                match self.step(kid.as_deref(), false)? {
+                    Step::Use(k) | Step::Refresh(k) => Ok(k),
+                    Step::Fetch => Err(Error::KeySet(crate::error::KeySetError::Invalid {
+                        detail: "JWK Set still missing after a fetch".to_owned(),
+                    })),
+                }
+            }
+        }
+    }
+}
+
+/// A JWK Set fetched from a URL, cached, refetched on rotation.
+#[wasm_bindgen]
+pub struct RemoteKeySet {
+    inner: Rc<Remote>,
+}
+
+fn js_err(e: Error) -> JsValue {
+    to_js_error(&e)
+}
+
+#[wasm_bindgen]
+impl RemoteKeySet {
+    /// Creates the key set; nothing is fetched until it is needed.
+    #[wasm_bindgen(constructor)]
+    pub fn new(url: &str, options: &JsValue) -> JsResult<RemoteKeySet> {
+        let opts = options::remote_options(options).map_err(|e| js_err(e.into()))?;
+        let parsed = web_sys::Url::new(url).map_err(|_| {
+            js_err(crate::error::OptionsError { option: "url", detail: "must be an absolute URL".to_owned() }.into())
+        })?;
+        if parsed.protocol() != "https:" && parsed.protocol() != "http:" {
+            return Err(js_err(
+                crate::error::OptionsError { option: "url", detail: "must be an http(s) URL".to_owned() }.into(),
+            ));
+        }
+        Ok(RemoteKeySet {
+            inner: Rc::new(Remote {
+                url: parsed.href(),
+                headers: opts.headers,
+                timeout_ms: opts.timeout_ms,
+                share_in_flight: !on_workerd(),
+                cache: RefCell::new(JwksCache::new(opts.policy)),
+                in_flight: RefCell::new(None),
+            }),
+        })
+    }
+
+    /// Verifies a JWT; resolves to `[protectedHeaderJson, payloadJson]`.
+    #[wasm_bindgen(js_name = jwtVerify)]
+    pub fn jwt_verify(&self, token: &JsValue, options: &JsValue) -> Promise {
+        let prepared = options::verify_options(options)
+            .map_err(|e| js_err(e.into()))
+            .and_then(|o| Ok((o, super::token_text(token)?)));
+        let remote = self.inner.clone();
+        future_to_promise(async move {
+            let (opts, text) = prepared?;
+            opts.validate().map_err(|e| js_err(e.into()))?;
+            let kid = verify::parse_es256(&text).map_err(js_err)?.header.kid().map_err(|e| js_err(e.into()))?.map(str::to_owned);
+            let key = remote.key_for(kid).await.map_err(js_err)?;
+            let jws = verify::verify_with(verify::parse_es256(&text).map_err(js_err)?, &key.key).map_err(js_err)?;
+            let jwt = verify::check_claims(jws, &opts).map_err(js_err)?;
+            Ok(Array::of2(&jwt.header.json.into(), &jwt.claims_json.into()).into())
+        })
+    }
+
+    /// Verifies a compact JWS; resolves to `[protectedHeaderJson, payloadBytes]`.
+    #[wasm_bindgen(js_name = compactVerify)]
+    pub fn compact_verify(&self, token: &JsValue, options: &JsValue) -> Promise {
+        let prepared = options::verify_options(options)
+            .map_err(|e| js_err(e.into()))
+            .and_then(|_| super::token_text(token));
+        let remote = self.inner.clone();
+        future_to_promise(async move {
+            let text = prepared?;
+            let kid = verify::parse_es256(&text).map_err(js_err)?.header.kid().map_err(|e| js_err(e.into()))?.map(str::to_owned);
+            let key = remote.key_for(kid).await.map_err(js_err)?;
+            let jws = verify::verify_with(verify::parse_es256(&text).map_err(js_err)?, &key.key).map_err(js_err)?;
+            Ok(Array::of2(&jws.header.json.into(), &Uint8Array::from(jws.payload.as_slice()).into()).into())
+        })
+    }
+
+    /// Refetches now (jose's `reload()`); rejects with the fetch error if
+    /// the fetch fails.
+    pub fn reload(&self) -> Promise {
+        self.inner.cache.borrow_mut().invalidate(now());
+        let p = self.inner.fetch_promise();
+        let remote = self.inner.clone();
+        future_to_promise(async move {
+            let _ = JsFuture::from(p).await;
+            let state = remote.cache.borrow().state(now());
+            match state.last_error {
+                Some((e, _)) if !state.fresh => Err(js_err(e.into())),
+                _ => Ok(JsValue::UNDEFINED),
+            }
+        })
+    }
+
+    /// Keys are cached and younger than their max-age.
+    #[wasm_bindgen(getter)]
+    pub fn fresh(&self) -> bool {
+        self.inner.cache.borrow().state(now()).fresh
+    }
+
+    /// A refetch for an unknown `kid` is held back.
+    #[wasm_bindgen(getter, js_name = coolingDown)]
+    pub fn cooling_down(&self) -> bool {
+        self.inner.cache.borrow().state(now()).cooling_down
+    }
+
+    /// The cache state: `{ fresh, coolingDown, servingStale, keys,
+    /// fetchedAt, expiresAt, lastError }` (times in ms since the epoch).
+    pub fn state(&self) -> JsValue {
+        let s = self.inner.cache.borrow().state(now());
+        let o = Object::new();
+        let ms = |t: Option<f64>| t.map_or(JsValue::NULL, |t| JsValue::from(to_ms(t)));
+        set(&o, "fresh", &s.fresh.into());
+        set(&o, "coolingDown", &s.cooling_down.into());
+        set(&o, "servingStale", &s.serving_stale.into());
+        set(&o, "keys", &JsValue::from(s.keys as u32));
+        set(&o, "fetchedAt", &ms(s.fetched_at));
+        set(&o, "expiresAt", &ms(s.expires_at));
+        let last = match s.last_error {
+            Some((e, at)) => {
+                let err = to_js_error(&e.into());
+                set(&Object::from(err.clone()), "at", &JsValue::from(to_ms(at)));
+                err
+            }
+            None => JsValue::NULL,
+        };
+        set(&o, "lastError", &last);
+        o.into()
+    }
+
+    /// The cached set as `[jwksJson, fetchedAtMs, expiresAtMs]`, or undefined.
+    #[wasm_bindgen(js_name = exportCache)]
+    pub fn export_cache(&self) -> JsValue {
+        match self.inner.cache.borrow().export() {
+            Some(s) => Array::of3(&s.jwks_json.into(), &to_ms(s.fetched_at).into(), &to_ms(s.expires_at).into()).into(),
+            None => JsValue::UNDEFINED,
+        }
+    }
+
+    /// Adopts an exported set unless the cache holds a newer one.
+    #[wasm_bindgen(js_name = importCache)]
+    pub fn import_cache(&self, jwks_json: String, fetched_at_ms: f64, expires_at_ms: f64) -> JsResult<()> {
+        let snapshot = Snapshot { jwks_json, fetched_at: fetched_at_ms / 1000.0, expires_at: expires_at_ms / 1000.0 };
+        self.inner.cache.borrow_mut().import(now(), snapshot).map_err(js_err)
+    }
+}
+
+/// Fetches and checks an issuer's OpenID configuration; resolves to its JSON.
+#[wasm_bindgen(js_name = discover)]
+pub fn discover(issuer: String, options: &JsValue) -> Promise {
+    let opts = options::remote_options(options);
+    future_to_promise(async move {
+        let opts = opts.map_err(|e| js_err(e.into()))?;
+        let url = crate::discovery::configuration_url(&issuer);
+        let wrap = |e: crate::error::FetchError| {
+            let js = super::errors::coded("ERR_DISCOVERY_FAILED", &format!("OpenID discovery for {issuer:?} failed: {e}"));
+            set(&Object::from(js.clone()), "reason", &JsValue::from_str(e.kind()));
+            if let Some(status) = e.status() {
+                set(&Object::from(js.clone()), "status", &JsValue::from(status));
+            }
+            js
+        };
+        let f = fetch::get(&url, &opts.headers, opts.timeout_ms, MAX_BODY_BYTES).await.map_err(wrap)?;
+        let r = Response { status: f.status, content_type: f.content_type.as_deref(), cache_control: None, body: &f.body };
+        let text = r.json_text().map_err(wrap)?;
+        let config = crate::discovery::parse_configuration(text, &issuer).map_err(wrap)?;
+        Ok(JsValue::from(config.json))
+    })
+}
