@@ -11,7 +11,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8080
 
-.PHONY: all setup setup-rust setup-browser setup-node build test test-rust lint test-node test-browser demo clean
+.PHONY: all setup setup-rust setup-browser setup-node build test test-rust lint test-node test-browser test-workerd demo clean
 
 all: build
 
@@ -58,7 +58,11 @@ test-node: setup-node
 test-browser: setup-node setup-browser
 	node --test --test-reporter=spec tests/browser/
 
-test: setup setup-node test-rust lint test-node test-browser
+# Real workerd (miniflare, from npm) running a worker that imports the package.
+test-workerd: setup-node
+	node --test --test-reporter=spec tests/workerd/
+
+test: setup setup-node test-rust lint test-node test-workerd test-browser
 
 demo: build
 	node www/serve.mjs --port $(PORT)

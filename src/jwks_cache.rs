@@ -140,12 +140,13 @@ pub struct JwksCache {
     policy: CachePolicy,
     current: Option<Cached>,
     failure: Option<Failure>,
+    refresh_started: Option<f64>,
 }
 
 impl JwksCache {
     /// An empty cache.
     pub fn new(policy: CachePolicy) -> JwksCache {
-        JwksCache { policy, current: None, failure: None }
+        JwksCache { policy, current: None, failure: None, refresh_started: None }
     }
 
     /// The policy in force.
@@ -163,12 +164,22 @@ impl JwksCache {
             .is_some_and(|c| now < c.snapshot.fetched_at + self.policy.cooldown)
     }
 
+    /// The wait after the latest failure: 1 s, 2 s, 4 s… up to the cooldown.
+    fn backoff(&self) -> f64 {
+        let n = self.failure.as_ref().map_or(1, |f| f.consecutive);
+        let exp = n.saturating_sub(1).min(30);
+        f64::from(1u32 << exp).min(self.policy.cooldown.max(1.0))
+    }
+
     fn backing_off(&self, now: f64) -> bool {
-        self.failure.as_ref().is_some_and(|f| {
-            let exp = f.consecutive.saturating_sub(1).min(30);
-            let backoff = f64::from(1u32 << exp).min(self.policy.cooldown.max(1.0));
-            now < f.at + backoff
-        })
+        self.failure.as_ref().is_some_and(|f| now < f.at + self.backoff())
+    }
+
+    /// Records that a background refresh ([`Plan::UseAndRefresh`]) started,
+    /// so another is not started within the backoff even if this one never
+    /// reports back (a runtime may cancel it).
+    pub fn refresh_started(&mut self, now: f64) {
+        self.refresh_started = Some(now);
     }
 
     fn within_grace(&self, c: &Cached, now: f64) -> bool {
@@ -203,7 +214,9 @@ impl JwksCache {
         let outage = self.failure.as_ref().is_some_and(|f| f.at >= c.snapshot.fetched_at);
         if outage && self.within_grace(c, now) {
             let key = c.set.select(kid)?;
-            return Ok(if may_fetch && !self.backing_off(now) { Plan::UseAndRefresh(key) } else { Plan::Use(key) });
+            let recently_started = self.refresh_started.is_some_and(|t| now < t + self.backoff());
+            let refresh = may_fetch && !self.backing_off(now) && !recently_started;
+            return Ok(if refresh { Plan::UseAndRefresh(key) } else { Plan::Use(key) });
         }
         if may_fetch && !self.backing_off(now) {
             return Ok(Plan::Fetch);

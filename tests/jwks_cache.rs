@@ -128,6 +128,10 @@ fn stale_if_error_serves_the_last_good_keys_for_the_grace_period() {
     // during the backoff: stale keys, no fetch; after it: stale keys and a background refresh
     assert_eq!(plan(&c, T0 + 10.5, "a"), "use");
     assert_eq!(plan(&c, T0 + 11.0, "a"), "use+refresh");
+    // a refresh that started and never reported back holds others off for the backoff
+    c.refresh_started(T0 + 11.0);
+    assert_eq!(plan(&c, T0 + 11.5, "a"), "use");
+    assert_eq!(plan(&c, T0 + 12.0, "a"), "use+refresh");
     c.on_failure(T0 + 11.0, FetchError::Http { status: 503 });
     assert_eq!(plan(&c, T0 + 109.9, "a"), "use+refresh");
     // past the grace period: the error

@@ -2,9 +2,12 @@
 //! core's [`JwksCache`] policy.
 //!
 //! Concurrent verifications that need a fetch share one in-flight request.
-//! On workerd they do not: a promise created while serving one request must
-//! not be awaited by another, so there each request that needs a fetch makes
-//! its own (the keys it brings are shared as plain data).
+//! On workerd a promise created while serving one request must not be
+//! awaited by another, so there a request that finds another request's
+//! fetch under way waits on its own timers, watching the isolate's cache
+//! (plain data) until that fetch completes. It gives up waiting after the
+//! fetch timeout and fetches itself, so a cancelled request cannot strand
+//! the others.
 
 use super::errors::{set, to_js_error, JsResult};
 use super::fetch;
@@ -15,7 +18,7 @@ use crate::jwk::Jwk;
 use crate::jwks_cache::{JwksCache, Plan, Snapshot};
 use crate::verify;
 use js_sys::{Array, Date, Object, Promise, Reflect, Uint8Array};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
@@ -46,6 +49,23 @@ struct Remote {
     share_in_flight: bool,
     cache: RefCell<JwksCache>,
     in_flight: RefCell<Option<Promise>>,
+    /// workerd: when a request of this isolate started fetching, if one is.
+    fetching_since: Cell<Option<f64>>,
+    /// Completed fetches, so a waiting request sees that one finished.
+    completed: Cell<u64>,
+}
+
+/// A promise resolved after `ms` by a timer created in the caller's context.
+fn sleep(ms: i32) -> Promise {
+    Promise::new(&mut |resolve, _| {
+        let _ = set_timeout(&resolve, ms);
+    })
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &js_sys::Function, ms: i32) -> JsValue;
 }
 
 enum Step {
@@ -89,11 +109,41 @@ impl Remote {
             if me.share_in_flight {
                 me.in_flight.borrow_mut().take();
             }
+            me.fetching_since.set(None);
+            me.completed.set(me.completed.get().wrapping_add(1));
             Ok(JsValue::UNDEFINED)
         })
     }
 
-    /// The fetch to wait for: the one in flight, or a new one.
+    /// workerd: waits (on this request's own timers) for another request's
+    /// fetch to complete; fetches itself if none is under way, or if it
+    /// takes longer than the timeout.
+    async fn fetch_unshared(self: &Rc<Self>) {
+        let seen = self.completed.get();
+        let limit = f64::from(self.timeout_ms) / 1000.0 + 1.0;
+        while let Some(since) = self.fetching_since.get() {
+            if now() - since > limit {
+                break;
+            }
+            let _ = JsFuture::from(sleep(10)).await;
+            if self.completed.get() != seen {
+                return;
+            }
+        }
+        self.fetching_since.set(Some(now()));
+        let _ = JsFuture::from(self.start_fetch()).await;
+    }
+
+    /// Waits for a fetch: the one in flight, or a new one.
+    async fn fetch(self: &Rc<Self>) {
+        if self.share_in_flight {
+            let _ = JsFuture::from(self.fetch_promise()).await;
+        } else {
+            self.fetch_unshared().await;
+        }
+    }
+
+    /// The shared in-flight fetch, or a new one (runtimes that allow sharing).
     fn fetch_promise(self: &Rc<Self>) -> Promise {
         if !self.share_in_flight {
             return self.start_fetch();
@@ -110,16 +160,17 @@ impl Remote {
         match self.step(kid.as_deref(), true)? {
             Step::Use(k) => Ok(k),
             Step::Refresh(k) => {
-                if self.share_in_flight {
-                    let p = self.fetch_promise();
-                    spawn_local(async move {
-                        let _ = JsFuture::from(p).await;
-                    });
-                }
+                // Best effort and unawaited: on workerd it may be cancelled
+                // when this request ends; the cache then retries later.
+                self.cache.borrow_mut().refresh_started(now());
+                let p = self.fetch_promise();
+                spawn_local(async move {
+                    let _ = JsFuture::from(p).await;
+                });
                 Ok(k)
             }
             Step::Fetch => {
-                let _ = JsFuture::from(self.fetch_promise()).await;
+                self.fetch().await;
                 match self.step(kid.as_deref(), false)? {
                     Step::Use(k) | Step::Refresh(k) => Ok(k),
                     Step::Fetch => Err(Error::KeySet(crate::error::KeySetError::Invalid {
@@ -163,6 +214,8 @@ impl RemoteKeySet {
                 share_in_flight: !on_workerd(),
                 cache: RefCell::new(JwksCache::new(opts.policy)),
                 in_flight: RefCell::new(None),
+                fetching_since: Cell::new(None),
+                completed: Cell::new(0),
             }),
         })
     }
@@ -205,10 +258,9 @@ impl RemoteKeySet {
     /// the fetch fails.
     pub fn reload(&self) -> Promise {
         self.inner.cache.borrow_mut().invalidate(now());
-        let p = self.inner.fetch_promise();
         let remote = self.inner.clone();
         future_to_promise(async move {
-            let _ = JsFuture::from(p).await;
+            remote.fetch().await;
             let state = remote.cache.borrow().state(now());
             match state.last_error {
                 Some((e, _)) if !state.fresh => Err(js_err(e.into())),

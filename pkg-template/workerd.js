@@ -1,0 +1,9 @@
+// workerd / Cloudflare Workers entry: the runtime compiles the .wasm when
+// the worker is loaded (imported as a module); nothing is compiled from
+// bytes at run time, which workers forbid.
+import { initSync } from './edgetoken.js';
+import module from './edgetoken_bg.wasm';
+
+initSync({ module });
+
+export * from './api.js';
