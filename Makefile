@@ -48,9 +48,10 @@ build: setup-rust
 test-rust:
 	cargo test
 
-lint: setup-rust
+lint: setup-node
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
+	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 test-node: setup-node
 	node --test --test-reporter=spec tests/node/

@@ -45,6 +45,88 @@ export interface KeySet {
   skipped(): { index: number; kid?: string; reason: string }[];
 }
 
+/** Options of `createRemoteJWKSet`. Durations are milliseconds, as in jose. */
+export interface RemoteJWKSetOptions {
+  /** Freshness when the response has no usable `Cache-Control: max-age` (default 600000). */
+  cacheMaxAge?: number;
+  /** Smallest `max-age` honoured (default 1000). */
+  minCacheMaxAge?: number;
+  /** Largest `max-age` honoured (default 86400000). */
+  maxCacheMaxAge?: number;
+  /** After a fetch, no refetch for an unknown `kid` for this long (default 30000). */
+  cooldownDuration?: number;
+  /** Abort a fetch after this long (default 5000). */
+  timeoutDuration?: number;
+  /** Keep serving the last good keys this long past expiry while refetches fail (default 3600000). */
+  staleIfError?: number;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+  /** A snapshot from `exportCache()` to start from. */
+  cache?: JWKSCacheSnapshot;
+}
+
+/** A cached JWK Set, portable between isolates (for example through KV). */
+export interface JWKSCacheSnapshot {
+  jwks: JSONWebKeySet;
+  /** When it was fetched, ms since the epoch. */
+  fetchedAt: number;
+  /** Until when it is fresh, ms since the epoch. */
+  expiresAt: number;
+}
+
+/** The inspectable state of a remote key set. */
+export interface RemoteJWKSetState {
+  fresh: boolean;
+  coolingDown: boolean;
+  /** Keys past their max-age still served because refetching fails. */
+  servingStale: boolean;
+  keys: number;
+  fetchedAt: number | null;
+  expiresAt: number | null;
+  /** The latest fetch failure since the last success, with `at` (ms). */
+  lastError: (JOSEError & { at: number; status?: number }) | null;
+}
+
+/** A key set fetched from a URL and cached. */
+export interface RemoteJWKSet {
+  readonly fresh: boolean;
+  readonly coolingDown: boolean;
+  readonly state: RemoteJWKSetState;
+  /** Refetches now; rejects with the fetch error. */
+  reload(): Promise<void>;
+  exportCache(): JWKSCacheSnapshot | undefined;
+  importCache(snapshot: JWKSCacheSnapshot): void;
+}
+
+/** Builds a key set that fetches the JWK Set at `url`. Nothing is fetched until needed. */
+export function createRemoteJWKSet(url: string | URL, options?: RemoteJWKSetOptions): RemoteJWKSet;
+
+/** An issuer's OpenID configuration. */
+export interface OpenIDConfiguration {
+  issuer: string;
+  jwks_uri: string;
+  token_endpoint?: string;
+  [name: string]: unknown;
+}
+
+/** Reads `{issuer}/.well-known/openid-configuration`; its `issuer` must equal `issuer` exactly. */
+export function discover(issuer: string | URL, options?: Pick<RemoteJWKSetOptions, 'timeoutDuration' | 'headers'>): Promise<OpenIDConfiguration>;
+
+/** The Cotter preset. */
+export interface CotterPreset {
+  readonly issuer: string;
+  /** The API key id, checked as `aud`. */
+  readonly audience: string;
+  readonly jwksUrl: string;
+  readonly tokenEndpoint: string;
+  readonly jwks: RemoteJWKSet;
+  /** `jwtVerify` with the preset's issuer and audience. */
+  verify<P = JWTPayload>(token: string | Uint8Array, options?: JWTVerifyOptions): Promise<JWTVerifyResult<P>>;
+}
+
+/** Cotter: JWKS at `{baseUrl}/api/v0/token/jwks`, issuer `baseUrl` unless given, audience `apiKeyId`. */
+export function cotter(options: { apiKeyId: string; baseUrl?: string; issuer?: string } & RemoteJWKSetOptions): CotterPreset;
+
 /** Options of `compactVerify`. */
 export interface VerifyOptions {
   /** Only `['ES256']` is supported; anything else throws `OptionsInvalid`. */
@@ -86,9 +168,9 @@ export interface CompactVerifyResult {
 /** Builds a key set from a JWK Set (object or JSON text). Throws `JWKSInvalid` if no key is usable. */
 export function createLocalJWKSet(jwks: JSONWebKeySet | string): KeySet;
 /** Verifies an ES256 JWT and its claims. */
-export function jwtVerify<P = JWTPayload>(jwt: string | Uint8Array, keySet: KeySet, options?: JWTVerifyOptions): Promise<JWTVerifyResult<P>>;
+export function jwtVerify<P = JWTPayload>(jwt: string | Uint8Array, keySet: KeySet | RemoteJWKSet, options?: JWTVerifyOptions): Promise<JWTVerifyResult<P>>;
 /** Verifies an ES256 compact JWS; the payload may be any bytes. */
-export function compactVerify(jws: string | Uint8Array, keySet: KeySet, options?: VerifyOptions): Promise<CompactVerifyResult>;
+export function compactVerify(jws: string | Uint8Array, keySet: KeySet | RemoteJWKSet, options?: VerifyOptions): Promise<CompactVerifyResult>;
 /** Decodes a JWT's claims. Does NOT verify the token. */
 export function decodeJwt<P = JWTPayload>(jwt: string | Uint8Array): P & JWTPayload;
 /** Decodes a token's protected header. Does NOT verify the token. */
@@ -121,6 +203,14 @@ export class JWKSNoMatchingKey extends JOSEError {}
 export class JWKSMultipleMatchingKeys extends JOSEError {}
 export class JWKSTimeout extends JOSEError {}
 export class JWSSignatureVerificationFailed extends JOSEError {}
+export class JWKSFetchFailed extends JOSEError {}
+export class JWKSHttpError extends JOSEError { status: number; }
+export class JWKSTooLarge extends JOSEError {}
+export class JWKSCrossOriginRedirect extends JOSEError {}
+export class DiscoveryFailed extends JOSEError {
+  reason: 'timeout' | 'network' | 'http' | 'too_large' | 'redirect' | 'content_type' | 'invalid';
+  status?: number;
+}
 /** The token exceeds the 16 KiB size cap. */
 export class TokenTooLarge extends JWSInvalid {}
 /** An option, or the key set argument, is invalid. */
@@ -141,6 +231,11 @@ export const errors: {
   JWKSMultipleMatchingKeys: typeof JWKSMultipleMatchingKeys;
   JWKSTimeout: typeof JWKSTimeout;
   JWSSignatureVerificationFailed: typeof JWSSignatureVerificationFailed;
+  JWKSFetchFailed: typeof JWKSFetchFailed;
+  JWKSHttpError: typeof JWKSHttpError;
+  JWKSTooLarge: typeof JWKSTooLarge;
+  JWKSCrossOriginRedirect: typeof JWKSCrossOriginRedirect;
+  DiscoveryFailed: typeof DiscoveryFailed;
   TokenTooLarge: typeof TokenTooLarge;
   OptionsInvalid: typeof OptionsInvalid;
 };

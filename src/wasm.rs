@@ -8,6 +8,7 @@
 //! so payloads arrive as plain objects with the number semantics of every
 //! other JS JWT library.
 
+mod discover;
 mod errors;
 mod fetch;
 mod options;

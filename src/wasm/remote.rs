@@ -182,6 +182,13 @@ impl Remote {
     }
 }
 
+/// Verifies a token's signature with the key the cache provides.
+async fn verified(remote: Rc<Remote>, text: &str) -> Result<verify::VerifiedJws, JsValue> {
+    let kid = verify::parse_es256(text).map_err(js_err)?.header.kid().map_err(|e| js_err(e.into()))?.map(str::to_owned);
+    let key = remote.key_for(kid).await.map_err(js_err)?;
+    verify::verify_with(verify::parse_es256(text).map_err(js_err)?, &key.key).map_err(js_err)
+}
+
 /// A JWK Set fetched from a URL, cached, refetched on rotation.
 #[wasm_bindgen]
 pub struct RemoteKeySet {
@@ -230,10 +237,7 @@ impl RemoteKeySet {
         future_to_promise(async move {
             let (opts, text) = prepared?;
             opts.validate().map_err(|e| js_err(e.into()))?;
-            let kid = verify::parse_es256(&text).map_err(js_err)?.header.kid().map_err(|e| js_err(e.into()))?.map(str::to_owned);
-            let key = remote.key_for(kid).await.map_err(js_err)?;
-            let jws = verify::verify_with(verify::parse_es256(&text).map_err(js_err)?, &key.key).map_err(js_err)?;
-            let jwt = verify::check_claims(jws, &opts).map_err(js_err)?;
+            let jwt = verify::check_claims(verified(remote, &text).await?, &opts).map_err(js_err)?;
             Ok(Array::of2(&jwt.header.json.into(), &jwt.claims_json.into()).into())
         })
     }
@@ -246,10 +250,7 @@ impl RemoteKeySet {
             .and_then(|_| super::token_text(token));
         let remote = self.inner.clone();
         future_to_promise(async move {
-            let text = prepared?;
-            let kid = verify::parse_es256(&text).map_err(js_err)?.header.kid().map_err(|e| js_err(e.into()))?.map(str::to_owned);
-            let key = remote.key_for(kid).await.map_err(js_err)?;
-            let jws = verify::verify_with(verify::parse_es256(&text).map_err(js_err)?, &key.key).map_err(js_err)?;
+            let jws = verified(remote, &prepared?).await?;
             Ok(Array::of2(&jws.header.json.into(), &Uint8Array::from(jws.payload.as_slice()).into()).into())
         })
     }
@@ -320,27 +321,4 @@ impl RemoteKeySet {
         let snapshot = Snapshot { jwks_json, fetched_at: fetched_at_ms / 1000.0, expires_at: expires_at_ms / 1000.0 };
         self.inner.cache.borrow_mut().import(now(), snapshot).map_err(js_err)
     }
-}
-
-/// Fetches and checks an issuer's OpenID configuration; resolves to its JSON.
-#[wasm_bindgen(js_name = discover)]
-pub fn discover(issuer: String, options: &JsValue) -> Promise {
-    let opts = options::remote_options(options);
-    future_to_promise(async move {
-        let opts = opts.map_err(|e| js_err(e.into()))?;
-        let url = crate::discovery::configuration_url(&issuer);
-        let wrap = |e: crate::error::FetchError| {
-            let js = super::errors::coded("ERR_DISCOVERY_FAILED", &format!("OpenID discovery for {issuer:?} failed: {e}"));
-            set(&Object::from(js.clone()), "reason", &JsValue::from_str(e.kind()));
-            if let Some(status) = e.status() {
-                set(&Object::from(js.clone()), "status", &JsValue::from(status));
-            }
-            js
-        };
-        let f = fetch::get(&url, &opts.headers, opts.timeout_ms, MAX_BODY_BYTES).await.map_err(wrap)?;
-        let r = Response { status: f.status, content_type: f.content_type.as_deref(), cache_control: None, body: &f.body };
-        let text = r.json_text().map_err(wrap)?;
-        let config = crate::discovery::parse_configuration(text, &issuer).map_err(wrap)?;
-        Ok(JsValue::from(config.json))
-    })
 }

@@ -1,0 +1,48 @@
+// Compiled with `tsc --noEmit` in `make lint`: the package's types accept
+// the documented API and reject misuse (the @ts-expect-error lines).
+import {
+  createLocalJWKSet, createRemoteJWKSet, jwtVerify, compactVerify, decodeJwt,
+  decodeProtectedHeader, discover, cotter, errors, type JWTPayload, type JWKSCacheSnapshot,
+} from 'edgetoken';
+
+interface CotterClaims extends JWTPayload {
+  type: 'client_access_token' | 'client_id_token';
+  authentication_method?: string;
+}
+
+export async function usage(token: string): Promise<string> {
+  const local = createLocalJWKSet({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k' }] });
+  const n: number = local.size;
+  const remote = createRemoteJWKSet(new URL('https://issuer.example/jwks'), {
+    cacheMaxAge: 600_000, cooldownDuration: 30_000, timeoutDuration: 5000, headers: { 'x-a': 'b' },
+  });
+  const { payload, protectedHeader } = await jwtVerify<CotterClaims>(token, remote, {
+    issuer: 'https://www.cotter.app', audience: ['a', 'b'], clockTolerance: '30s', requiredClaims: ['sub'],
+    currentDate: new Date(), maxTokenAge: 3600, typ: 'JWT', algorithms: ['ES256'],
+  });
+  const t: 'client_access_token' | 'client_id_token' = payload.type;
+  const kid: string | undefined = protectedHeader.kid;
+  const bytes: Uint8Array = (await compactVerify(token, local)).payload;
+  const snap: JWKSCacheSnapshot | undefined = remote.exportCache();
+  if (snap) remote.importCache(snap);
+  const fresh: boolean = remote.fresh && remote.state.servingStale;
+  await remote.reload();
+  const config = await discover('https://issuer.example');
+  const preset = cotter({ apiKeyId: 'key', baseUrl: 'http://127.0.0.1:1' });
+  await preset.verify(token, { clockTolerance: 5 });
+  try {
+    decodeJwt(token);
+    decodeProtectedHeader(token);
+  } catch (e) {
+    if (e instanceof errors.JWTClaimValidationFailed) return `${e.claim} ${e.reason}`;
+    if (e instanceof errors.JWKSHttpError) return String(e.status);
+    if (e instanceof errors.JOSEError) return e.code;
+  }
+  // @ts-expect-error clockTolerance is a number or a string
+  await jwtVerify(token, local, { clockTolerance: true });
+  // @ts-expect-error a key set is required
+  await jwtVerify(token, {});
+  // @ts-expect-error cotter needs an apiKeyId
+  cotter({});
+  return `${n} ${t} ${kid} ${bytes.length} ${fresh} ${config.jwks_uri} ${preset.tokenEndpoint}`;
+}
