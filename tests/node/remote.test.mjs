@@ -119,6 +119,7 @@ test('bad answers each yield their error', async () => {
   const token = await joseJwt(k1, claims());
   const cases = [
     ['big', 'ERR_JWKS_TOO_LARGE', errors.JWKSTooLarge],
+    ['big-declared', 'ERR_JWKS_TOO_LARGE', errors.JWKSTooLarge],
     ['badjson', 'ERR_JWKS_INVALID', errors.JWKSInvalid],
     ['status', 'ERR_JWKS_HTTP_ERROR', errors.JWKSHttpError],
     ['empty', 'ERR_JWKS_INVALID', errors.JWKSInvalid],

@@ -7,7 +7,7 @@ export async function startJwksServer() {
   const counts = new Map();
   const state = {
     jwks: { keys: [] },
-    mode: 'ok', // ok | hang | status | big | badjson | empty | html | redirect-cross | redirect-same
+    mode: 'ok', // ok | hang | status | big | big-declared | badjson | empty | html | redirect-cross | redirect-same
     status: 500,
     cacheControl: undefined,
     delayMs: 0,
@@ -37,6 +37,11 @@ export async function startJwksServer() {
           const chunk = Buffer.alloc(64 * 1024, 0x20);
           for (let i = 0; i < 80; i += 1) res.write(chunk); // 5 MiB, no Content-Length
           return res.end('{}');
+        }
+        case 'big-declared': {
+          const body = Buffer.alloc(5 * 1024 * 1024, 0x20);
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length, ...cors });
+          return res.end(body);
         }
         case 'badjson': return json(200, '{"keys": [', cc);
         case 'empty': return json(200, { keys: [] }, cc);
