@@ -11,7 +11,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8080
 
-.PHONY: all setup setup-rust setup-browser setup-node build test test-rust lint test-node test-browser test-workerd demo clean
+.PHONY: all setup setup-rust setup-browser setup-node build test test-rust lint test-node test-browser test-workerd test-issuer issuer demo clean
 
 all: build
 
@@ -63,7 +63,15 @@ test-browser: setup-node setup-browser
 test-workerd: setup-node
 	node --test --test-reporter=spec tests/workerd/
 
-test: setup setup-node test-rust lint test-node test-workerd test-browser
+# The local issuer (Cotter's API + OpenID Connect) and its own tests.
+ISSUER_PORT ?= 8790
+issuer: setup-node
+	node www/issuer/server.mjs --port $(ISSUER_PORT)
+
+test-issuer: setup-node
+	node --test --test-reporter=spec tests/issuer/
+
+test: setup setup-node test-rust lint test-node test-issuer test-workerd test-browser
 
 demo: build
 	node www/serve.mjs --port $(PORT)
