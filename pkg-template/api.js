@@ -51,6 +51,20 @@ export class JWKSCrossOriginRedirect extends coded('ERR_JWKS_CROSS_ORIGIN_REDIRE
 /** OpenID discovery failed (see `reason`, and `status` for HTTP errors). */
 export class DiscoveryFailed extends coded('ERR_DISCOVERY_FAILED') {}
 export class JWSSignatureVerificationFailed extends coded('ERR_JWS_SIGNATURE_VERIFICATION_FAILED') {}
+/** The issuer rejected the refresh token: the session is over (`terminal`). */
+export class RefreshRejected extends coded('ERR_REFRESH_REJECTED') {}
+/** The refresh failed transiently (network, timeout, 5xx, 429) after the retries. */
+export class RefreshUnavailable extends coded('ERR_REFRESH_UNAVAILABLE') {}
+/** The issuer refused the refresh for another reason (client configuration); tokens kept. */
+export class RefreshFailed extends coded('ERR_REFRESH_FAILED') {}
+/** The token response was malformed. */
+export class RefreshInvalidResponse extends coded('ERR_REFRESH_INVALID_RESPONSE') {}
+/** Tokens from the issuer failed verification (see `reason`); the old tokens are kept. */
+export class TokensInvalid extends coded('ERR_TOKENS_INVALID') {}
+/** A stored session value could not be read; it was discarded. */
+export class SessionStorageCorrupt extends coded('ERR_SESSION_STORAGE_CORRUPT') {}
+/** The session holds no tokens. */
+export class NotSignedIn extends coded('ERR_NOT_SIGNED_IN') {}
 /** The token is larger than the size cap (16 KiB); also a `JWSInvalid`. */
 export class TokenTooLarge extends coded('ERR_TOKEN_TOO_LARGE', JWSInvalid) {}
 /** An option (or the key set argument) is malformed or unsupported. */
@@ -60,7 +74,8 @@ const classes = new Map(
   [JWTClaimValidationFailed, JWTExpired, JOSEAlgNotAllowed, JOSENotSupported, JWSInvalid,
    JWTInvalid, JWKInvalid, JWKSInvalid, JWKSNoMatchingKey, JWKSMultipleMatchingKeys,
    JWKSTimeout, JWKSFetchFailed, JWKSHttpError, JWKSTooLarge, JWKSCrossOriginRedirect, DiscoveryFailed,
-   JWSSignatureVerificationFailed, TokenTooLarge, OptionsInvalid]
+   JWSSignatureVerificationFailed, TokenTooLarge, OptionsInvalid, RefreshRejected, RefreshUnavailable,
+   RefreshFailed, RefreshInvalidResponse, TokensInvalid, SessionStorageCorrupt, NotSignedIn]
     .map((C) => [C.code, C]),
 );
 
@@ -68,7 +83,7 @@ const classes = new Map(
 export const errors = Object.freeze({ JOSEError, ...Object.fromEntries([...classes.values()].map((C) => [C.name, C])) });
 
 // An error from the wasm core as its class (anything else unchanged).
-function toClass(e) {
+export function toClass(e) {
   const C = e && typeof e.code === 'string' && classes.get(e.code);
   if (!C) return e;
   if (C === JWTClaimValidationFailed || C === JWTExpired) {
@@ -76,7 +91,7 @@ function toClass(e) {
     return new C(e.message, payload, e.claim, e.reason);
   }
   const out = new C(e.message);
-  for (const extra of ['status', 'reason', 'at']) if (e[extra] !== undefined) out[extra] = e[extra];
+  for (const extra of ['status', 'reason', 'at', 'terminal', 'retryAfter']) if (e[extra] !== undefined) out[extra] = e[extra];
   return out;
 }
 function rethrow(e) {
@@ -210,6 +225,8 @@ export function cotter({ apiKeyId, baseUrl = 'https://www.cotter.app', issuer, .
   const iss = issuer ?? base;
   const jwks = createRemoteJWKSet(jwksUrl, remoteOptions);
   return Object.freeze({
+    type: 'cotter',
+    apiKeyId,
     issuer: iss,
     audience: apiKeyId,
     jwksUrl,
@@ -228,4 +245,26 @@ export function decodeJwt(jwt) {
 /** Decodes a token's protected header. Does NOT verify anything. */
 export function decodeProtectedHeader(token) {
   return JSON.parse(call(wasm.decodeProtectedHeader, token));
+}
+
+/**
+ * A standard OpenID Connect issuer found by discovery, for `createSession`:
+ * `{ type: 'oauth2', issuer, audience, clientId, tokenEndpoint,
+ * revocationEndpoint, jwks, verify }`. Other options go to `createRemoteJWKSet`.
+ */
+export async function oidc({ issuer, clientId, ...remoteOptions } = {}) {
+  if (typeof clientId !== 'string' || !clientId) throw new OptionsInvalid('oidc(): clientId is required');
+  const config = await discover(issuer, remoteOptions);
+  if (typeof config.token_endpoint !== 'string') throw new OptionsInvalid('the issuer has no token_endpoint');
+  const jwks = createRemoteJWKSet(config.jwks_uri, remoteOptions);
+  return Object.freeze({
+    type: 'oauth2',
+    issuer: config.issuer,
+    audience: clientId,
+    clientId,
+    tokenEndpoint: config.token_endpoint,
+    revocationEndpoint: typeof config.revocation_endpoint === 'string' ? config.revocation_endpoint : undefined,
+    jwks,
+    verify: (token, options) => jwtVerify(token, jwks, { issuer: config.issuer, audience: clientId, ...options }),
+  });
 }

@@ -5,3 +5,4 @@ import { initSync } from './edgetoken.js';
 initSync({ module: readFileSync(new URL('./edgetoken_bg.wasm', import.meta.url)) });
 
 export * from './api.js';
+export * from './session.js';

@@ -7,3 +7,4 @@ import module from './edgetoken_bg.wasm';
 initSync({ module });
 
 export * from './api.js';
+export * from './session.js';

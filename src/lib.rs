@@ -10,6 +10,8 @@ pub mod http;
 pub mod json;
 pub mod jwk;
 pub mod jwks_cache;
+pub mod refresh;
+pub mod session;
 pub mod token;
 pub mod verify;
 

@@ -13,6 +13,7 @@ mod errors;
 mod fetch;
 mod options;
 mod remote;
+mod session;
 
 use crate::{jwk, token, verify};
 use errors::{to_js_error, JsResult};

@@ -25,7 +25,16 @@ pub struct Fetched {
     pub status: u16,
     pub content_type: Option<String>,
     pub cache_control: Option<String>,
+    pub retry_after: Option<String>,
     pub body: Vec<u8>,
+}
+
+/// A request to send: method, headers and body (GET has none).
+pub struct Outgoing<'a> {
+    pub method: &'a str,
+    pub url: &'a str,
+    pub headers: &'a [(String, String)],
+    pub body: Option<&'a str>,
 }
 
 fn message(e: &JsValue) -> String {
@@ -43,18 +52,28 @@ fn origin(url: &str) -> Option<String> {
 /// GETs `url` with `headers`, failing after `timeout_ms` or once the body
 /// passes `max_bytes`.
 pub async fn get(url: &str, headers: &[(String, String)], timeout_ms: u32, max_bytes: usize) -> Result<Fetched, FetchError> {
+    send(&Outgoing { method: "GET", url, headers, body: None }, timeout_ms, max_bytes).await
+}
+
+/// Sends a request, failing after `timeout_ms` or once the response body
+/// passes `max_bytes`.
+pub async fn send(out: &Outgoing<'_>, timeout_ms: u32, max_bytes: usize) -> Result<Fetched, FetchError> {
+    let url = out.url;
     let network = |e: JsValue| FetchError::Network { detail: message(&e) };
     let controller = AbortController::new().map_err(network)?;
     let init = RequestInit::new();
-    init.set_method("GET");
+    init.set_method(out.method);
     init.set_redirect(RequestRedirect::Follow);
     init.set_signal(Some(&controller.signal()));
     let h = Headers::new().map_err(network)?;
     h.append("accept", "application/json, application/jwk-set+json").map_err(network)?;
-    for (name, value) in headers {
+    for (name, value) in out.headers {
         h.set(name, value).map_err(network)?;
     }
     init.set_headers(&h);
+    if let Some(body) = out.body {
+        init.set_body(&JsValue::from_str(body));
+    }
     let request = Request::new_with_str_and_init(url, &init).map_err(network)?;
 
     let timed_out = Rc::new(Cell::new(false));
@@ -128,6 +147,7 @@ async fn get_inner(url: &str, request: &Request, max_bytes: usize) -> Result<Fet
         status: response.status(),
         content_type: header("content-type"),
         cache_control: header("cache-control"),
+        retry_after: header("retry-after"),
         body,
     })
 }

@@ -30,6 +30,11 @@ fn string(v: &JsValue, option: &'static str) -> Result<String, OptionsError> {
     v.as_string().ok_or_else(|| bad(option, "must be a string"))
 }
 
+/// A duration option: seconds, or a string such as "30s".
+pub fn seconds_value(v: &JsValue, option: &'static str) -> Result<f64, OptionsError> {
+    seconds(v, option)
+}
+
 fn seconds(v: &JsValue, option: &'static str) -> Result<f64, OptionsError> {
     let secs = if let Some(n) = v.as_f64() {
         Some(n)

@@ -73,6 +73,11 @@ export async function startIssuer(options = {}) {
   const store = await openStore(options.db ?? null);
   const counts = new Map();
   const faults = new Map(); // endpoint -> [{ mode, status, delayMs }]
+  // Misbehaviour on demand, to test clients: sign with a key that is not
+  // published, put another user in the ID token, or omit the rotated
+  // refresh token from refresh responses (and keep the old one valid).
+  const tamper = { rogueKey: false, idTokenSub: null, omitRefreshToken: false };
+  let rogue = null;
 
   if (!store.one('SELECT kid FROM keys WHERE retired_at IS NULL')) await rotateKeys(0);
 
@@ -114,7 +119,11 @@ export async function startIssuer(options = {}) {
 
   // Exactly Cotter's claim sets (see shared COTTER.md).
   async function signTokens(user, apiKey, authMethod, authTime, refreshToken) {
-    const key = activeKey();
+    let key = activeKey();
+    if (tamper.rogueKey) {
+      rogue ??= await newSigningKey();
+      key = { kid: rogue.kid, private_jwk: JSON.stringify(rogue.privateJwk) };
+    }
     const priv = JSON.parse(key.private_jwk);
     const now = sec();
     const access = {
@@ -124,7 +133,7 @@ export async function startIssuer(options = {}) {
     };
     const id = {
       client_user_id: user.id, auth_time: String(authTime), identifier: user.identifier, type: 'client_id_token',
-      aud: apiKey, exp: now + config.idTtl, jti: crypto.randomUUID(), iat: now, iss: issuerId, sub: user.id,
+      aud: apiKey, exp: now + config.idTtl, jti: crypto.randomUUID(), iat: now, iss: issuerId, sub: tamper.idTokenSub ?? user.id,
     };
     return {
       access_token: await signJwt(priv, key.kid, access),
@@ -160,12 +169,15 @@ export async function startIssuer(options = {}) {
       if (row.expires_at <= now) return { error: 'refresh token has expired' };
       const user = store.one('SELECT * FROM users WHERE id = ?', [row.user_id]);
       if (!user) return { error: 'user no longer exists' };
+      if (tamper.omitRefreshToken) return { user, row, next: undefined };
       store.run('UPDATE refresh_tokens SET rotated_at = ? WHERE token = ?', [now, token]);
       const next = newRefreshToken(user, apiKey, row.auth_method, row.auth_time, row.family);
       return { user, row, next };
     });
     if (rotated.error) throw error(rotated.error);
-    return signTokens(rotated.user, apiKey, rotated.row.auth_method, rotated.row.auth_time, rotated.next);
+    const tokens = await signTokens(rotated.user, apiKey, rotated.row.auth_method, rotated.row.auth_time, rotated.next);
+    if (rotated.next === undefined) delete tokens.refresh_token;
+    return tokens;
   }
 
   function revokeFamilyOf(token) {
@@ -436,6 +448,11 @@ export async function startIssuer(options = {}) {
       const body = await readBody(req);
       return { kid: await rotateKeys(body.overlap ?? config.keyOverlap) };
     }],
+    ['POST', /^\/__admin\/tamper$/, null, async (req) => {
+      const body = await readBody(req);
+      for (const k of Object.keys(tamper)) if (body[k] !== undefined) tamper[k] = body[k];
+      return tamper;
+    }],
     ['POST', /^\/__admin\/faults$/, null, async (req) => {
       const body = await readBody(req);
       addFault(body);
@@ -498,6 +515,7 @@ export async function startIssuer(options = {}) {
     config,
     admin: {
       rotateKeys,
+      tamper: (t) => Object.assign(tamper, t),
       fault: addFault,
       counts: () => Object.fromEntries(counts),
       resetCounts: () => counts.clear(),

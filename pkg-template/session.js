@@ -1,0 +1,337 @@
+// createSession: a token set kept fresh through the refresh-token exchange.
+// The exchange, the response rules and the token-set rules are Rust
+// (edgetoken.js); this file orchestrates what only JS can: storage, events,
+// timers, single flight, and cross-tab coordination.
+import * as wasm from './edgetoken.js';
+import {
+  jwtVerify, decodeJwt, toClass, OptionsInvalid, NotSignedIn, TokensInvalid, SessionStorageCorrupt, RefreshFailed,
+} from './api.js';
+
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+const nowSeconds = () => Date.now() / 1000;
+const onWorkerd = () => globalThis.navigator?.userAgent === 'Cloudflare-Workers';
+
+/** An event of a session; `detail` says more. */
+export class SessionEvent extends Event {
+  constructor(type, detail) {
+    super(type);
+    this.detail = detail;
+  }
+}
+
+function storageAdapter(storage, key) {
+  if (storage === undefined || storage === 'memory') {
+    let value = null;
+    return { get: () => value, set: (v) => { value = v; }, remove: () => { value = null; } };
+  }
+  if (storage === 'sessionStorage' || storage === 'localStorage') {
+    const s = globalThis[storage];
+    if (!s) throw new OptionsInvalid(`storage "${storage}" is not available in this runtime`);
+    return { get: () => s.getItem(key), set: (v) => s.setItem(key, v), remove: () => s.removeItem(key) };
+  }
+  if (storage && ['get', 'set', 'remove'].every((m) => typeof storage[m] === 'function')) {
+    return { get: () => storage.get(key), set: (v) => storage.set(key, v), remove: () => storage.remove(key) };
+  }
+  throw new OptionsInvalid('storage must be "memory", "sessionStorage", "localStorage" or { get, set, remove }');
+}
+
+const call = (fn) => {
+  try {
+    return fn();
+  } catch (e) {
+    throw toClass(e);
+  }
+};
+
+/**
+ * A session for one user of `provider` (`cotter(…)` or `await oidc(…)`).
+ * Options: `storage` ('memory' default, 'sessionStorage', 'localStorage',
+ * or `{ get, set, remove }`, possibly async), `storageKey`
+ * ('edgetoken.session'), `refreshLeeway` (seconds or '1m'; default 60),
+ * `retry` ({ retries: 3, baseDelay: 500, maxDelay: 10000 } ms; a transient
+ * failure is retried up to `retries` times),
+ * `timeoutDuration` (ms, 10000), `crossTab` (true), `autoRefresh` (true
+ * where there is a document).
+ */
+export function createSession(options = {}) {
+  return new Session(options);
+}
+
+class Session extends EventTarget {
+  #provider;
+  #storage;
+  #key;
+  #leeway;
+  #retry;
+  #timeout;
+  #stored = null;
+  #loaded = null;
+  #inflight = null;
+  #refreshingSince = null;
+  #channel = null;
+  #timer = null;
+  #listeners = [];
+  #autoRefresh;
+
+  constructor({ provider, storage, storageKey = 'edgetoken.session', refreshLeeway, retry = {}, timeoutDuration = 10_000,
+    crossTab = true, autoRefresh = typeof document !== 'undefined' } = {}) {
+    super();
+    if (!provider || !provider.jwks || (provider.type !== 'cotter' && provider.type !== 'oauth2')) {
+      throw new OptionsInvalid('provider must come from cotter() or oidc()');
+    }
+    this.#provider = provider;
+    this.#key = storageKey;
+    this.#storage = storageAdapter(storage, storageKey);
+    this.#leeway = call(() => wasm.sessionLeeway(refreshLeeway));
+    this.#retry = { retries: 3, baseDelay: 500, maxDelay: 10_000, ...retry };
+    this.#timeout = timeoutDuration;
+    this.#autoRefresh = autoRefresh;
+    if (crossTab && typeof BroadcastChannel === 'function' && !onWorkerd()) {
+      this.#channel = new BroadcastChannel(`edgetoken:${storageKey}`);
+      this.#channel.onmessage = (ev) => this.#onMessage(ev.data);
+    }
+    if (autoRefresh) {
+      const check = () => { if (globalThis.document?.visibilityState !== 'hidden') this.#check(); };
+      globalThis.document?.addEventListener?.('visibilitychange', check);
+      globalThis.addEventListener?.('online', check);
+      this.#listeners.push(() => globalThis.document?.removeEventListener?.('visibilitychange', check),
+        () => globalThis.removeEventListener?.('online', check));
+    }
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new SessionEvent(type, detail));
+  }
+
+  async #load() {
+    this.#loaded ??= (async () => {
+      const raw = await this.#storage.get();
+      if (raw === null || raw === undefined) return;
+      try {
+        this.#stored = wasm.parseStored(String(raw));
+        this.#schedule();
+      } catch (e) {
+        await this.#storage.remove();
+        this.#emit('storage_corrupt', { error: new SessionStorageCorrupt(e.message) });
+      }
+    })();
+    return this.#loaded;
+  }
+
+  async #save(stored, source) {
+    this.#stored = stored;
+    await this.#storage.set(stored);
+    this.#emit('tokens', { ...this.tokens, source });
+    this.#schedule();
+  }
+
+  async #clear(reason, error) {
+    const had = this.#stored !== null;
+    this.#stored = null;
+    clearTimeout(this.#timer);
+    await this.#storage.remove();
+    if (had) this.#emit('signed_out', { reason, error });
+  }
+
+  /** The current tokens `{ access_token, id_token, refresh_token, expires_at (ms), sub }`, or null. */
+  get tokens() {
+    if (!this.#stored) return null;
+    const s = JSON.parse(this.#stored);
+    return { access_token: s.access_token, id_token: s.id_token, refresh_token: s.refresh_token, expires_at: Math.round(s.expires_at * 1000), sub: s.sub };
+  }
+
+  // Verifies tokens from the issuer: signature, issuer, audience, and the
+  // same user as the session (the ID token's `sub` too).
+  async #verify(response, expectedSub) {
+    const { jwks, issuer, audience } = this.#provider;
+    try {
+      const a = await jwtVerify(response.access_token, jwks, { issuer, audience });
+      if (typeof a.payload.sub !== 'string') throw new TokensInvalid('the access token has no "sub"');
+      if (expectedSub && a.payload.sub !== expectedSub) throw new TokensInvalid('the access token is for another user');
+      if (response.id_token) await jwtVerify(response.id_token, jwks, { issuer, audience, subject: a.payload.sub });
+      return { accessExp: a.payload.exp, sub: a.payload.sub };
+    } catch (e) {
+      if (e instanceof TokensInvalid) throw e;
+      const err = new TokensInvalid(`tokens from the issuer failed verification: ${e.message}`, { cause: e });
+      err.reason = e.code;
+      throw err;
+    }
+  }
+
+  /** Starts the session from a sign-in: Cotter's auth payload or a token response. Verifies the tokens first. */
+  async setTokens(payload) {
+    await this.#load();
+    const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const response = call(() => wasm.loginTokens(text));
+    const { accessExp, sub } = await this.#verify(JSON.parse(response));
+    const stored = call(() => wasm.mergeTokens(undefined, response, accessExp, sub, nowSeconds()));
+    await this.#save(stored, 'login');
+    this.#channel?.postMessage({ type: 'tokens', stored });
+  }
+
+  /** A valid access token, refreshed first when fewer than `refreshLeeway` seconds remain. */
+  async getAccessToken() {
+    await this.#load();
+    if (!this.#stored) throw new NotSignedIn('no session: sign in first');
+    if (call(() => wasm.needsRefresh(this.#stored, nowSeconds(), this.#leeway))) {
+      try {
+        await this.#refreshOnce();
+      } catch (e) {
+        // Refreshing ahead failed but the token is still good: use it.
+        if (!this.#stored || call(() => wasm.needsRefresh(this.#stored, nowSeconds(), 0))) throw e;
+      }
+    }
+    if (!this.#stored) throw new NotSignedIn('signed out');
+    return JSON.parse(this.#stored).access_token;
+  }
+
+  /** The claims of the (verified) ID token, or null. */
+  async getIdTokenClaims() {
+    await this.#load();
+    const id = this.#stored && JSON.parse(this.#stored).id_token;
+    return id ? decodeJwt(id) : null;
+  }
+
+  /** Refreshes now (shared with any refresh under way). */
+  async refresh() {
+    await this.#load();
+    if (!this.#stored) throw new NotSignedIn('no session: sign in first');
+    return this.#refreshOnce(true);
+  }
+
+  /** Clears the session everywhere and tells the issuer (best effort). */
+  async logout() {
+    await this.#load();
+    const refreshToken = this.#stored && JSON.parse(this.#stored).refresh_token;
+    await this.#clear('logout');
+    this.#channel?.postMessage({ type: 'signed_out' });
+    if (refreshToken) {
+      await wasm.logoutRequest(this.#provider, refreshToken, this.#provider.revocationEndpoint, this.#timeout).catch(() => 0);
+    }
+  }
+
+  /** Stops timers, listeners and the cross-tab channel. */
+  dispose() {
+    clearTimeout(this.#timer);
+    for (const off of this.#listeners) off();
+    this.#channel?.close();
+  }
+
+  // One refresh at a time: concurrent callers share it. On workerd a
+  // promise must not cross requests, so waiters poll on their own timers.
+  async #refreshOnce(force = false) {
+    if (onWorkerd()) {
+      const seen = this.#stored;
+      while (this.#refreshingSince !== null && Date.now() - this.#refreshingSince < this.#timeout * 4) {
+        await sleep(10);
+        if (this.#stored !== seen) return undefined;
+      }
+      this.#refreshingSince = Date.now();
+      try {
+        return await this.#refreshCrossTab(force);
+      } finally {
+        this.#refreshingSince = null;
+      }
+    }
+    this.#inflight ??= this.#refreshCrossTab(force).finally(() => { this.#inflight = null; });
+    return this.#inflight;
+  }
+
+  async #refreshCrossTab(force) {
+    const locks = this.#channel && globalThis.navigator?.locks;
+    if (!locks) return this.#exchange(force);
+    const name = `edgetoken:${this.#key}`;
+    const before = this.#stored;
+    const immediate = await locks.request(name, { ifAvailable: true }, async (lock) => (lock ? { done: await this.#exchange(force) } : null));
+    if (immediate) return immediate.done;
+    // Another tab is refreshing: wait for it, let its broadcast land, and
+    // refresh only if this tab still needs to.
+    return locks.request(name, async () => {
+      await sleep(50);
+      if (this.#stored !== before && !call(() => wasm.needsRefresh(this.#stored, nowSeconds(), this.#leeway))) return undefined;
+      return this.#exchange(force && this.#stored === before);
+    });
+  }
+
+  async #exchange(force) {
+    await this.#reloadShared();
+    if (!this.#stored) throw new NotSignedIn('signed out');
+    if (!force && !call(() => wasm.needsRefresh(this.#stored, nowSeconds(), this.#leeway))) return;
+    const current = JSON.parse(this.#stored);
+    if (!current.refresh_token) throw new RefreshFailed('the session has no refresh token');
+    let response;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        response = await wasm.refreshExchange(this.#provider, current.refresh_token, this.#timeout);
+        break;
+      } catch (raw) {
+        const e = toClass(raw);
+        if (e.code === 'ERR_REFRESH_UNAVAILABLE') {
+          const delay = wasm.retryDelay(attempt, this.#retry.retries, this.#retry.baseDelay, this.#retry.maxDelay, e.retryAfter, Math.random());
+          if (delay !== undefined) {
+            await sleep(delay);
+            continue;
+          }
+        }
+        if (e.terminal) {
+          await this.#clear('refresh_rejected', e);
+          this.#channel?.postMessage({ type: 'signed_out' });
+        } else {
+          this.#emit('refresh_failed', { error: e, attempts: attempt + 1 });
+        }
+        throw e;
+      }
+    }
+    let verified;
+    try {
+      verified = await this.#verify(JSON.parse(response), current.sub);
+    } catch (e) {
+      this.#emit('refresh_failed', { error: e, attempts: 1 });
+      throw e;
+    }
+    if (this.#stored === null) return; // signed out meanwhile: do not resurrect
+    const stored = call(() => wasm.mergeTokens(this.#stored, response, verified.accessExp, verified.sub, nowSeconds()));
+    await this.#save(stored, 'refresh');
+    this.#channel?.postMessage({ type: 'tokens', stored });
+  }
+
+  // With storage that tabs share (localStorage), another tab's refresh is
+  // already stored: read it before deciding.
+  async #reloadShared() {
+    const raw = await this.#storage.get();
+    if (raw === null || raw === undefined) return;
+    try {
+      const stored = wasm.parseStored(String(raw));
+      if (stored !== this.#stored) this.#stored = stored;
+    } catch {
+      // corrupt values are handled on load
+    }
+  }
+
+  async #onMessage(msg) {
+    if (msg?.type === 'signed_out') {
+      await this.#clear('other_tab');
+    } else if (msg?.type === 'tokens' && typeof msg.stored === 'string') {
+      try {
+        const stored = wasm.parseStored(msg.stored);
+        if (stored !== this.#stored) await this.#save(stored, 'other_tab');
+      } catch {
+        // ignore malformed messages
+      }
+    }
+  }
+
+  #schedule() {
+    clearTimeout(this.#timer);
+    if (!this.#autoRefresh || !this.#stored) return;
+    const s = JSON.parse(this.#stored);
+    const ms = Math.min(Math.max((s.expires_at - this.#leeway - nowSeconds()) * 1000, 0), 2 ** 31 - 1);
+    this.#timer = setTimeout(() => this.#check(), ms);
+    this.#timer?.unref?.();
+  }
+
+  #check() {
+    if (!this.#stored || !call(() => wasm.needsRefresh(this.#stored, nowSeconds(), this.#leeway))) return;
+    this.#refreshOnce().catch(() => {}); // failures are reported as events
+  }
+}
