@@ -112,8 +112,88 @@ export interface OpenIDConfiguration {
 /** Reads `{issuer}/.well-known/openid-configuration`; its `issuer` must equal `issuer` exactly. */
 export function discover(issuer: string | URL, options?: Pick<RemoteJWKSetOptions, 'timeoutDuration' | 'headers'>): Promise<OpenIDConfiguration>;
 
+/** An issuer a session refreshes against: from `cotter()` or `oidc()`. */
+export interface Provider {
+  readonly type: 'cotter' | 'oauth2';
+  readonly issuer: string;
+  readonly audience: string;
+  readonly tokenEndpoint: string;
+  readonly jwks: RemoteJWKSet;
+  verify<P = JWTPayload>(token: string | Uint8Array, options?: JWTVerifyOptions): Promise<JWTVerifyResult<P>>;
+}
+
+/** A standard OpenID Connect issuer. */
+export interface OIDCProvider extends Provider {
+  readonly type: 'oauth2';
+  readonly clientId: string;
+  readonly revocationEndpoint?: string;
+}
+
+/** Finds a standard issuer by discovery (`clientId` is the audience). */
+export function oidc(options: { issuer: string; clientId: string } & RemoteJWKSetOptions): Promise<OIDCProvider>;
+
+/** Where a session keeps its tokens. */
+export type SessionStorageOption =
+  | 'memory'
+  | 'sessionStorage'
+  /** Readable by any script on the origin: an XSS can take the refresh token. */
+  | 'localStorage'
+  | { get(key: string): string | null | Promise<string | null>; set(key: string, value: string): void | Promise<void>; remove(key: string): void | Promise<void> };
+
+/** Options of `createSession`. */
+export interface SessionOptions {
+  provider: Provider;
+  storage?: SessionStorageOption;
+  storageKey?: string;
+  /** Refresh when fewer than this many seconds (or '1m'…) remain; default 60. */
+  refreshLeeway?: number | string;
+  /** Transient failures are retried `retries` times with backoff and jitter (ms). */
+  retry?: { retries?: number; baseDelay?: number; maxDelay?: number };
+  /** Per request, ms (default 10000). */
+  timeoutDuration?: number;
+  /** Coordinate tabs with Web Locks and BroadcastChannel (default true). */
+  crossTab?: boolean;
+  /** Refresh on a timer, `visibilitychange` and `online` (default: where there is a document). */
+  autoRefresh?: boolean;
+}
+
+/** The tokens a session holds. */
+export interface SessionTokens {
+  access_token: string;
+  id_token: string | null;
+  refresh_token: string | null;
+  /** ms since the epoch. */
+  expires_at: number;
+  sub: string;
+}
+
+/** Events: `tokens` ({ source: 'login' | 'refresh' | 'other_tab' }), `refresh_failed` ({ error, attempts }),
+ * `signed_out` ({ reason: 'logout' | 'refresh_rejected' | 'other_tab', error? }), `storage_corrupt` ({ error }). */
+export class SessionEvent extends Event {
+  detail: any;
+}
+
+/** A session: tokens kept fresh through the refresh-token exchange. */
+export interface Session extends EventTarget {
+  readonly tokens: SessionTokens | null;
+  /** Starts from Cotter's auth payload (or a token response); verifies the tokens first. */
+  setTokens(payload: unknown): Promise<void>;
+  /** A valid access token; refreshes first when needed. */
+  getAccessToken(): Promise<string>;
+  /** The ID token's claims, or null. */
+  getIdTokenClaims<P = JWTPayload>(): Promise<(P & JWTPayload) | null>;
+  refresh(): Promise<void>;
+  logout(): Promise<void>;
+  dispose(): void;
+}
+
+/** Creates a session for one user of `provider`. */
+export function createSession(options: SessionOptions): Session;
+
 /** The Cotter preset. */
-export interface CotterPreset {
+export interface CotterPreset extends Provider {
+  readonly type: 'cotter';
+  readonly apiKeyId: string;
   readonly issuer: string;
   /** The API key id, checked as `aud`. */
   readonly audience: string;
@@ -207,6 +287,13 @@ export class JWKSFetchFailed extends JOSEError {}
 export class JWKSHttpError extends JOSEError { status: number; }
 export class JWKSTooLarge extends JOSEError {}
 export class JWKSCrossOriginRedirect extends JOSEError {}
+export class RefreshRejected extends JOSEError { terminal: true; }
+export class RefreshUnavailable extends JOSEError { status?: number; retryAfter?: number; }
+export class RefreshFailed extends JOSEError { status?: number; }
+export class RefreshInvalidResponse extends JOSEError {}
+export class TokensInvalid extends JOSEError { reason?: string; }
+export class SessionStorageCorrupt extends JOSEError {}
+export class NotSignedIn extends JOSEError {}
 export class DiscoveryFailed extends JOSEError {
   reason: 'timeout' | 'network' | 'http' | 'too_large' | 'redirect' | 'content_type' | 'invalid';
   status?: number;
@@ -236,6 +323,13 @@ export const errors: {
   JWKSTooLarge: typeof JWKSTooLarge;
   JWKSCrossOriginRedirect: typeof JWKSCrossOriginRedirect;
   DiscoveryFailed: typeof DiscoveryFailed;
+  RefreshRejected: typeof RefreshRejected;
+  RefreshUnavailable: typeof RefreshUnavailable;
+  RefreshFailed: typeof RefreshFailed;
+  RefreshInvalidResponse: typeof RefreshInvalidResponse;
+  TokensInvalid: typeof TokensInvalid;
+  SessionStorageCorrupt: typeof SessionStorageCorrupt;
+  NotSignedIn: typeof NotSignedIn;
   TokenTooLarge: typeof TokenTooLarge;
   OptionsInvalid: typeof OptionsInvalid;
 };

@@ -2,7 +2,7 @@
 // the documented API and reject misuse (the @ts-expect-error lines).
 import {
   createLocalJWKSet, createRemoteJWKSet, jwtVerify, compactVerify, decodeJwt,
-  decodeProtectedHeader, discover, cotter, errors, type JWTPayload, type JWKSCacheSnapshot,
+  decodeProtectedHeader, discover, cotter, oidc, createSession, errors, type JWTPayload, type JWKSCacheSnapshot,
 } from 'edgetoken';
 
 interface CotterClaims extends JWTPayload {
@@ -38,11 +38,22 @@ export async function usage(token: string): Promise<string> {
     if (e instanceof errors.JWKSHttpError) return String(e.status);
     if (e instanceof errors.JOSEError) return e.code;
   }
+  const session = createSession({ provider: preset, storage: 'sessionStorage', refreshLeeway: '1m', retry: { retries: 2 } });
+  session.addEventListener('signed_out', () => undefined);
+  const access: string = await session.getAccessToken();
+  const idClaims = await session.getIdTokenClaims<CotterClaims>();
+  const idType: string | undefined = idClaims?.type;
+  const tokens = session.tokens;
+  const exp: number | undefined = tokens?.expires_at;
+  const oauth = createSession({ provider: await oidc({ issuer: 'https://id.example', clientId: 'c' }), storage: { get: () => null, set: () => undefined, remove: () => undefined } });
+  await oauth.logout();
+  // @ts-expect-error storage must be one of the adapters
+  createSession({ provider: preset, storage: 'cookies' });
   // @ts-expect-error clockTolerance is a number or a string
   await jwtVerify(token, local, { clockTolerance: true });
   // @ts-expect-error a key set is required
   await jwtVerify(token, {});
   // @ts-expect-error cotter needs an apiKeyId
   cotter({});
-  return `${n} ${t} ${kid} ${bytes.length} ${fresh} ${config.jwks_uri} ${preset.tokenEndpoint}`;
+  return `${n} ${t} ${kid} ${bytes.length} ${fresh} ${config.jwks_uri} ${preset.tokenEndpoint} ${access} ${idType} ${exp}`;
 }

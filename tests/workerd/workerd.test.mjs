@@ -3,51 +3,19 @@
 // verifies bearer tokens against a remote JWKS on 127.0.0.1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { Miniflare } from 'miniflare';
 import { startJwksServer } from '../support/jwks-server.mjs';
 import { newKey, joseJwt, now } from '../support/tokens.mjs';
-
-const require = createRequire(import.meta.url);
-const pkgDir = path.dirname(require.resolve('edgetoken/package.json'));
-const pkgJson = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
-
-// The package's files as workerd modules, plus `edgetoken` itself bound to
-// the file its `workerd` condition names.
-function packageModules(root) {
-  const modules = pkgJson.files
-    .filter((f) => f.endsWith('.js') || f.endsWith('.wasm'))
-    .map((f) => ({
-      type: f.endsWith('.wasm') ? 'CompiledWasm' : 'ESModule',
-      path: path.join(root, f),
-      contents: readFileSync(path.join(pkgDir, f)),
-    }));
-  const entry = pkgJson.exports['.'].workerd;
-  assert.ok(entry, 'the package has a workerd entry');
-  modules.push({ type: 'ESModule', path: path.join(root, 'edgetoken'), contents: readFileSync(path.join(pkgDir, entry)) });
-  return modules;
-}
+import { startWorker } from '../support/workerd.mjs';
 
 let jwksServer;
 let mf;
 const key = await newKey('edge-1');
-const root = '/worker';
+const worker = new URL('./worker.mjs', import.meta.url);
 
 before(async () => {
   jwksServer = await startJwksServer();
   jwksServer.state.jwks = { keys: [key.jwk] };
-  mf = new Miniflare({
-    compatibilityDate: '2025-09-01',
-    modulesRoot: root,
-    modules: [
-      { type: 'ESModule', path: path.join(root, 'worker.mjs'), contents: readFileSync(new URL('./worker.mjs', import.meta.url)) },
-      ...packageModules(root),
-    ],
-    bindings: { JWKS_URL: jwksServer.url, AUDIENCE: 'edge-api', TIMEOUT_MS: '500', COOLDOWN_MS: '300' },
-  });
-  await mf.ready;
+  mf = await startWorker(worker, { JWKS_URL: jwksServer.url, AUDIENCE: 'edge-api', TIMEOUT_MS: '500', COOLDOWN_MS: '300' });
 });
 
 after(async () => {
@@ -115,15 +83,7 @@ test('rotation, forged, wrong-audience and expired tokens in workerd', async () 
 });
 
 test('a JWKS that never answers yields ERR_JWKS_TIMEOUT in workerd, without hanging', async () => {
-  const fresh = new Miniflare({
-    compatibilityDate: '2025-09-01',
-    modulesRoot: root,
-    modules: [
-      { type: 'ESModule', path: path.join(root, 'worker.mjs'), contents: readFileSync(new URL('./worker.mjs', import.meta.url)) },
-      ...packageModules(root),
-    ],
-    bindings: { JWKS_URL: jwksServer.url, AUDIENCE: 'edge-api', TIMEOUT_MS: '300' },
-  });
+  const fresh = await startWorker(worker, { JWKS_URL: jwksServer.url, AUDIENCE: 'edge-api', TIMEOUT_MS: '300' });
   try {
     jwksServer.state.mode = 'hang';
     const token = await joseJwt(key, { sub: 'x', aud: 'edge-api', exp: now() + 60 });
