@@ -11,7 +11,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8080
 
-.PHONY: all setup setup-rust setup-browser setup-node build test test-rust lint test-node test-browser test-workerd test-issuer issuer demo clean
+.PHONY: all setup setup-rust setup-browser setup-node build test test-rust lint test-node test-browser test-workerd test-issuer test-e2e issuer demo playground clean
 
 all: build
 
@@ -71,9 +71,20 @@ issuer: setup-node
 test-issuer: setup-node
 	node --test --test-reporter=spec tests/issuer/
 
-test: setup setup-node test-rust lint test-node test-issuer test-workerd test-browser
+# The demo end to end in headless Chromium.
+test-e2e: setup-node setup-browser
+	node --test --test-reporter=spec tests/e2e/
 
-demo: build
+test: setup setup-node test-rust lint test-node test-issuer test-workerd test-browser test-e2e
+
+# The demo: the local issuer, the backend worker (workerd + D1) and the
+# page, in one process. ACCESS_TTL=5 gives 5-second access tokens.
+ACCESS_TTL ?= 3600
+demo: setup-node
+	node www/demo.mjs --port $(PORT) --access-ttl $(ACCESS_TTL)
+
+# Only the token playground (paste a token and a JWKS).
+playground: build
 	node www/serve.mjs --port $(PORT)
 
 clean:

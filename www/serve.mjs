@@ -40,9 +40,18 @@ async function resolveFile(mounts, urlPath) {
   return null;
 }
 
-/** Starts the server; resolves to `{ url, close }`. Port 0 picks a free port. */
-export function startServer({ port = 0, host = '127.0.0.1', mounts = defaultMounts } = {}) {
+/**
+ * Starts the server; resolves to `{ url, close }`. Port 0 picks a free port.
+ * `json` maps paths to functions whose result is served as JSON (the
+ * demo's /config.json).
+ */
+export function startServer({ port = 0, host = '127.0.0.1', mounts = defaultMounts, json = {} } = {}) {
   const server = http.createServer(async (req, res) => {
+    const dynamic = json[new URL(req.url, 'http://x').pathname];
+    if (dynamic && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(dynamic()));
+      return;
+    }
     let file = null;
     try {
       file = await resolveFile(mounts, new URL(req.url, 'http://x').pathname);
@@ -77,7 +86,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--port');
   const port = Number(i > 0 ? process.argv[i + 1] : process.env.PORT ?? 8080);
   const { url, close } = await startServer({ port });
-  console.log(`edgetoken demo: open ${url}  (Ctrl-C stops it)`);
+  console.log(`edgetoken playground: open ${url}playground.html  (Ctrl-C stops it)`);
   const stop = () => close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

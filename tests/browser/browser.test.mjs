@@ -17,7 +17,7 @@ before(async () => {
   browser = await launch();
   page = await browser.newPage();
   page.on('pageerror', (e) => errorsSeen.push(String(e)));
-  await page.goto(server.url);
+  await page.goto(`${server.url}playground.html`);
   await page.waitForSelector('body[data-ready="true"]');
 });
 

@@ -17,7 +17,7 @@ before(async () => {
   jwksServer = await startJwksServer();
   browser = await launch();
   page = await browser.newPage();
-  await page.goto(server.url);
+  await page.goto(`${server.url}playground.html`);
   await page.waitForSelector('body[data-ready="true"]');
 });
 

@@ -29,7 +29,7 @@ async function openTabs(context, n, payload) {
   const pages = [];
   for (let i = 0; i < n; i += 1) {
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(`${server.url}playground.html`);
     await page.waitForSelector('body[data-ready="true"]');
     await page.evaluate(async ({ issuerUrl, apiKey, payload }) => {
       const { createSession, cotter } = await import('edgetoken');
@@ -98,7 +98,7 @@ test('sessionStorage keeps the session across a reload; a corrupt value is disca
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(`${server.url}playground.html`);
     const make = `(async () => {
       const { createSession, cotter } = await import('edgetoken');
       window.session = createSession({ provider: cotter({ apiKeyId: '${API_KEY}', baseUrl: '${iss.url}' }), storage: 'sessionStorage' });
