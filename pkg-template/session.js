@@ -86,9 +86,12 @@ class Session extends EventTarget {
     this.#retry = { retries: 3, baseDelay: 500, maxDelay: 10_000, ...retry };
     this.#timeout = timeoutDuration;
     this.#autoRefresh = autoRefresh;
-    if (crossTab && typeof BroadcastChannel === 'function' && !onWorkerd()) {
+    // Tabs exist where Web Locks do (browsers). Elsewhere (Node, workerd) a
+    // channel has nobody to talk to, and in Node it would keep the process alive.
+    if (crossTab && typeof BroadcastChannel === 'function' && globalThis.navigator?.locks && !onWorkerd()) {
       this.#channel = new BroadcastChannel(`edgetoken:${storageKey}`);
       this.#channel.onmessage = (ev) => this.#onMessage(ev.data);
+      this.#channel.unref?.();
     }
     if (autoRefresh) {
       const check = () => { if (globalThis.document?.visibilityState !== 'hidden') this.#check(); };

@@ -30,7 +30,7 @@ function newSession(extra = {}) {
   }
   return { s, events };
 }
-async function signedIn(identifier, ttl = 1, extra = {}) {
+async function signedIn(identifier, ttl = 2, extra = {}) {
   iss.config.accessTtl = ttl;
   const payload = await signInInPage(iss.url, { apiKey: API_KEY, identifier });
   const { s, events } = newSession(extra);
@@ -46,7 +46,7 @@ test('an expired access token is refreshed once; the new tokens verify; the rota
   const { s, events, payload } = await signedIn('expire@example.com');
   assert.equal(await s.getAccessToken(), payload.oauth_token.access_token, 'fresh token returned as is');
   assert.equal(exchanges(), 0);
-  await sleep(1100);
+  await sleep(2100);
   iss.config.accessTtl = 3600;
   const token = await s.getAccessToken();
   assert.notEqual(token, payload.oauth_token.access_token);
@@ -64,7 +64,7 @@ test('an expired access token is refreshed once; the new tokens verify; the rota
 
 test('50 concurrent getAccessToken() calls cause exactly one exchange', async () => {
   const { s } = await signedIn('concurrent@example.com');
-  await sleep(1100);
+  await sleep(2100);
   iss.config.accessTtl = 3600;
   const tokens = await Promise.all(Array.from({ length: 50 }, () => s.getAccessToken()));
   assert.equal(new Set(tokens).size, 1);
@@ -73,7 +73,7 @@ test('50 concurrent getAccessToken() calls cause exactly one exchange', async ()
 
 test('the issuer fails twice with 500, then succeeds: the session survives', async () => {
   const { s, events } = await signedIn('flaky@example.com');
-  await sleep(1100);
+  await sleep(2100);
   iss.config.accessTtl = 3600;
   iss.admin.fault({ endpoint: 'refresh', mode: 'fail', count: 2, status: 500 });
   const token = await s.getAccessToken();
@@ -84,7 +84,7 @@ test('the issuer fails twice with 500, then succeeds: the session survives', asy
 
 test('transient failures past the retries keep the tokens and report refresh_failed', async () => {
   const { s, events, payload } = await signedIn('down@example.com');
-  await sleep(1100);
+  await sleep(2100);
   iss.admin.fault({ endpoint: 'refresh', mode: 'fail', count: 4, status: 503 });
   await assert.rejects(s.getAccessToken(), (e) => e instanceof errors.RefreshUnavailable && e.status === 503);
   assert.equal(exchanges(), 4, 'one try and three retries');
@@ -100,7 +100,7 @@ test('a rejected refresh token clears the session and emits signed_out', async (
   // the session is revoked at the issuer (logout elsewhere)
   await fetch(`${iss.url}/api/v0/token/${API_KEY}`, { method: 'DELETE', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ refresh_token: payload.oauth_token.refresh_token }) });
-  await sleep(1100);
+  await sleep(2100);
   await assert.rejects(s.getAccessToken(), (e) => e.code === 'ERR_REFRESH_REJECTED' && e.terminal === true);
   assert.equal(s.tokens, null);
   assert.deepEqual(events.map((e) => e.type), ['signed_out']);
@@ -110,7 +110,7 @@ test('a rejected refresh token clears the session and emits signed_out', async (
 
 test('tokens signed by an unknown key are refused and the old tokens kept', async () => {
   const { s, events, payload } = await signedIn('rogue@example.com');
-  await sleep(1100);
+  await sleep(2100);
   iss.admin.tamper({ rogueKey: true });
   await assert.rejects(s.refresh(), (e) => e instanceof errors.TokensInvalid && e.reason === 'ERR_JWKS_NO_MATCHING_KEY');
   assert.equal(s.tokens.access_token, payload.oauth_token.access_token);
@@ -119,7 +119,7 @@ test('tokens signed by an unknown key are refused and the old tokens kept', asyn
 });
 
 test('an ID token for another sub is refused and the old tokens kept', async () => {
-  const { s, payload } = await signedIn('sub@example.com');
+  const { s, payload } = await signedIn('sub@example.com', 3600);
   iss.admin.tamper({ idTokenSub: 'someone-else' });
   await assert.rejects(s.refresh(), (e) => e instanceof errors.TokensInvalid && e.reason === 'ERR_JWT_CLAIM_VALIDATION_FAILED');
   assert.equal(s.tokens.access_token, payload.oauth_token.access_token);
@@ -131,7 +131,7 @@ test('an ID token for another sub is refused and the old tokens kept', async () 
 });
 
 test('a response without refresh_token keeps the old one', async () => {
-  const { s, payload } = await signedIn('norotate@example.com');
+  const { s, payload } = await signedIn('norotate@example.com', 3600);
   iss.admin.tamper({ omitRefreshToken: true });
   await s.refresh();
   assert.notEqual(s.tokens.access_token, payload.oauth_token.access_token);
@@ -171,14 +171,14 @@ test('logout clears the session and revokes it at the issuer', async () => {
 });
 
 test('the OAuth 2.0 profile: discovery, form-encoded refresh, revocation', async () => {
-  iss.config.accessTtl = 1;
+  iss.config.accessTtl = 2;
   const payload = await signInInPage(iss.url, { apiKey: API_KEY, identifier: 'oauth@example.com' });
   const provider = await oidc({ issuer: iss.issuer, clientId: API_KEY });
   assert.equal(provider.tokenEndpoint, `${iss.url}/oauth/token`);
   const s = createSession({ provider, refreshLeeway: '0s' });
   await s.setTokens(payload.oauth_token);
   iss.admin.resetCounts();
-  await sleep(1100);
+  await sleep(2100);
   iss.config.accessTtl = 3600;
   const token = await s.getAccessToken();
   assert.notEqual(token, payload.oauth_token.access_token);

@@ -21,15 +21,16 @@ after(async () => {
 });
 
 test('a session in workerd refreshes an expired token once, even under concurrent requests', async () => {
-  iss.config.accessTtl = 1;
+  iss.config.accessTtl = 2;
   const payload = await signInInPage(iss.url, { apiKey: API_KEY, identifier: 'worker@example.com' });
+  const exp = JSON.parse(Buffer.from(payload.oauth_token.access_token.split('.')[1], 'base64url')).exp;
   iss.config.accessTtl = 3600;
   const start = await mf.dispatchFetch('http://w/start', { method: 'POST', body: JSON.stringify(payload) });
   assert.deepEqual(await start.json(), { ok: true });
   const first = await (await mf.dispatchFetch('http://w/token')).json();
   assert.equal(first.token, payload.oauth_token.access_token);
   iss.admin.resetCounts();
-  await new Promise((r) => setTimeout(r, 1100));
+  await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 100));
   const hang = new Promise((_, reject) => { setTimeout(() => reject(new Error('hung')), 15_000).unref(); });
   const results = await Promise.race([hang, Promise.all(Array.from({ length: 10 }, () => mf.dispatchFetch('http://w/token').then((r) => r.json())))]);
   assert.ok(results.every((r) => typeof r.token === 'string'), JSON.stringify(results));
