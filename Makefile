@@ -11,7 +11,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8080
 
-.PHONY: all setup setup-rust setup-browser setup-node build test test-rust lint test-node test-browser test-workerd test-issuer test-e2e issuer demo playground clean
+.PHONY: all setup setup-rust setup-browser setup-node build size pack test test-rust lint test-node test-browser test-workerd test-issuer test-e2e issuer demo playground clean
 
 all: build
 
@@ -30,57 +30,76 @@ setup-browser:
 	  $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; \
 	fi
 
-# npm links node_modules/edgetoken to pkg/, so pkg/ must exist first.
-setup-node: build
-	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
-	   || [ ! -e node_modules/edgetoken/package.json ]; then npm ci --no-audit --no-fund; fi
+# npm links node_modules/edgetoken to pkg/ (built next).
+setup-node:
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --no-audit --no-fund; fi
 
-# The npm package: wasm-bindgen output + pkg-template/ + README.
-build: setup-rust
+# The npm package: wasm-bindgen output + pkg-template/ + README, and the
+# CommonJS entry (node.cjs) converted from the Node entry by esbuild.
+build: setup-rust setup-node
 	cargo build --lib --release --target $(WASM_TARGET)
 	rm -rf pkg.tmp && mkdir pkg.tmp
 	wasm-bindgen --target web --no-typescript --out-dir pkg.tmp target/$(WASM_TARGET)/release/edgetoken.wasm
 	cp pkg-template/* README.md pkg.tmp/
+	cp pkg.tmp/index.d.ts pkg.tmp/index.d.cts
+	node_modules/.bin/esbuild pkg.tmp/node.js --bundle --platform=node --format=cjs --log-level=warning \
+	  --outfile=pkg.tmp/node.cjs --define:import.meta.url=__edgetoken_url \
+	  --banner:js="const __edgetoken_url = require('node:url').pathToFileURL(__filename).href;"
 	sed -i 's/"version": "0.0.0"/"version": "$(VERSION)"/' pkg.tmp/package.json
 	rm -rf pkg && mv pkg.tmp pkg
 	@echo "built pkg/ (edgetoken $(VERSION), $$(stat -c %s pkg/edgetoken_bg.wasm) bytes of wasm)"
 
+# Raw and gzip sizes of what a page or worker downloads.
+size: build
+	@printf '%-22s %10s %10s\n' file bytes gzip
+	@for f in edgetoken_bg.wasm edgetoken.js api.js session.js browser.js workerd.js; do \
+	  printf '%-22s %10s %10s\n' $$f $$(stat -c %s pkg/$$f) $$(gzip -9 -c pkg/$$f | wc -c); done
+	@printf '%-22s %10s %10s\n' 'total (browser entry)' \
+	  $$(cat pkg/edgetoken_bg.wasm pkg/edgetoken.js pkg/api.js pkg/session.js pkg/browser.js | wc -c) \
+	  $$(for f in edgetoken_bg.wasm edgetoken.js api.js session.js browser.js; do gzip -9 -c pkg/$$f | wc -c; done | awk '{ s += $$1 } END { print s }')
+
+# The tarball users install: dist/edgetoken-VERSION.tgz.
+pack: build
+	mkdir -p dist && rm -f dist/*.tgz
+	cd pkg && npm pack --silent --pack-destination ../dist
+
 test-rust:
 	cargo test
 
-lint: setup-node
+lint: build
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
-test-node: setup-node
+test-node: build
 	node --test --test-reporter=spec tests/node/
 
-test-browser: setup-node setup-browser
+test-browser: build setup-browser
 	node --test --test-reporter=spec tests/browser/
 
 # Real workerd (miniflare, from npm) running a worker that imports the package.
-test-workerd: setup-node
+test-workerd: build
 	node --test --test-reporter=spec tests/workerd/
 
 # The local issuer (Cotter's API + OpenID Connect) and its own tests.
 ISSUER_PORT ?= 8790
-issuer: setup-node
+issuer: build
 	node www/issuer/server.mjs --port $(ISSUER_PORT)
 
-test-issuer: setup-node
+test-issuer: build
 	node --test --test-reporter=spec tests/issuer/
 
 # The demo end to end in headless Chromium.
-test-e2e: setup-node setup-browser
+test-e2e: build setup-browser
 	node --test --test-reporter=spec tests/e2e/
 
-test: setup setup-node test-rust lint test-node test-issuer test-workerd test-browser test-e2e
+test: setup build test-rust lint test-node test-issuer test-workerd test-browser test-e2e
 
 # The demo: the local issuer, the backend worker (workerd + D1) and the
 # page, in one process. ACCESS_TTL=5 gives 5-second access tokens.
 ACCESS_TTL ?= 3600
-demo: setup-node
+demo: build
 	node www/demo.mjs --port $(PORT) --access-ttl $(ACCESS_TTL)
 
 # Only the token playground (paste a token and a JWKS).

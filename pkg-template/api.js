@@ -65,6 +65,10 @@ export class TokensInvalid extends coded('ERR_TOKENS_INVALID') {}
 export class SessionStorageCorrupt extends coded('ERR_SESSION_STORAGE_CORRUPT') {}
 /** The session holds no tokens. */
 export class NotSignedIn extends coded('ERR_NOT_SIGNED_IN') {}
+/** The request has no `Authorization: Bearer` credential. */
+export class BearerTokenMissing extends coded('ERR_BEARER_TOKEN_MISSING') {}
+/** The `Authorization: Bearer` value is not a token (RFC 6750 §2.1 syntax). */
+export class BearerTokenMalformed extends coded('ERR_BEARER_TOKEN_MALFORMED') {}
 /** The token is larger than the size cap (16 KiB); also a `JWSInvalid`. */
 export class TokenTooLarge extends coded('ERR_TOKEN_TOO_LARGE', JWSInvalid) {}
 /** An option (or the key set argument) is malformed or unsupported. */
@@ -75,7 +79,8 @@ const classes = new Map(
    JWTInvalid, JWKInvalid, JWKSInvalid, JWKSNoMatchingKey, JWKSMultipleMatchingKeys,
    JWKSTimeout, JWKSFetchFailed, JWKSHttpError, JWKSTooLarge, JWKSCrossOriginRedirect, DiscoveryFailed,
    JWSSignatureVerificationFailed, TokenTooLarge, OptionsInvalid, RefreshRejected, RefreshUnavailable,
-   RefreshFailed, RefreshInvalidResponse, TokensInvalid, SessionStorageCorrupt, NotSignedIn]
+   RefreshFailed, RefreshInvalidResponse, TokensInvalid, SessionStorageCorrupt, NotSignedIn,
+   BearerTokenMissing, BearerTokenMalformed]
     .map((C) => [C.code, C]),
 );
 
@@ -266,5 +271,55 @@ export async function oidc({ issuer, clientId, ...remoteOptions } = {}) {
     revocationEndpoint: typeof config.revocation_endpoint === 'string' ? config.revocation_endpoint : undefined,
     jwks,
     verify: (token, options) => jwtVerify(token, jwks, { issuer: config.issuer, audience: clientId, ...options }),
+  });
+}
+
+// RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token.
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/**
+ * Reads `Authorization: Bearer <token>` from a Fetch `Request` (workers,
+ * browsers) or a Node `IncomingMessage`, and verifies the token with
+ * `jwtVerify`. Resolves to `{ payload, protectedHeader, token }`; rejects
+ * with `BearerTokenMissing`, `BearerTokenMalformed` or a verification error.
+ */
+export async function verifyRequest(request, keySet, options) {
+  const headers = request?.headers;
+  const value = typeof headers?.get === 'function' ? headers.get('authorization') : headers?.authorization;
+  if (typeof value !== 'string' || !/^Bearer(\s|$)/i.test(value)) {
+    throw new BearerTokenMissing('the request has no Authorization: Bearer token');
+  }
+  const m = BEARER.exec(value);
+  if (!m) throw new BearerTokenMalformed('the Authorization: Bearer value is not a token');
+  const { payload, protectedHeader } = await jwtVerify(m[1], keySet, options);
+  return { payload, protectedHeader, token: m[1] };
+}
+
+const quoted = (s) => `"${String(s).replace(/[\\"]/g, '\\$&')}"`;
+
+/**
+ * The answer to a request whose token failed `verifyRequest`: a JSON
+ * `Response` `{ error: code }` with RFC 6750's `WWW-Authenticate`. A missing
+ * token gets 401 with no error (§3.1), a malformed one 400
+ * `invalid_request`, any other failure 401 `invalid_token`. The description
+ * never says more than "expired" or "invalid".
+ */
+export function unauthorized(error, { realm } = {}) {
+  const code = typeof error?.code === 'string' ? error.code : 'ERR_JOSE_GENERIC';
+  const params = realm === undefined ? [] : [`realm=${quoted(realm)}`];
+  let status = 401;
+  if (code === 'ERR_BEARER_TOKEN_MALFORMED') {
+    status = 400;
+    params.push('error="invalid_request"');
+  } else if (code !== 'ERR_BEARER_TOKEN_MISSING') {
+    params.push('error="invalid_token"', `error_description=${quoted(code === 'ERR_JWT_EXPIRED' ? 'The access token expired' : 'The access token is invalid')}`);
+  }
+  return new Response(JSON.stringify({ error: code }), {
+    status,
+    headers: {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+      'www-authenticate': params.length ? `Bearer ${params.join(', ')}` : 'Bearer',
+    },
   });
 }

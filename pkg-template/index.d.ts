@@ -207,6 +207,17 @@ export interface CotterPreset extends Provider {
 /** Cotter: JWKS at `{baseUrl}/api/v0/token/jwks`, issuer `baseUrl` unless given, audience `apiKeyId`. */
 export function cotter(options: { apiKeyId: string; baseUrl?: string; issuer?: string } & RemoteJWKSetOptions): CotterPreset;
 
+/** A request with headers: a Fetch `Request`, or Node's `IncomingMessage`. */
+export type RequestLike =
+  | { headers: { get(name: string): string | null } }
+  | { headers: Record<string, string | string[] | undefined> };
+
+/** Reads `Authorization: Bearer` and verifies the token. */
+export function verifyRequest<P = JWTPayload>(request: RequestLike, keySet: KeySet | RemoteJWKSet, options?: JWTVerifyOptions): Promise<JWTVerifyResult<P> & { token: string }>;
+
+/** A 401/400 JSON `Response` with RFC 6750's `WWW-Authenticate` for a `verifyRequest` failure. */
+export function unauthorized(error: unknown, options?: { realm?: string }): Response;
+
 /** Options of `compactVerify`. */
 export interface VerifyOptions {
   /** Only `['ES256']` is supported; anything else throws `OptionsInvalid`. */
@@ -256,10 +267,21 @@ export function decodeJwt<P = JWTPayload>(jwt: string | Uint8Array): P & JWTPayl
 /** Decodes a token's protected header. Does NOT verify the token. */
 export function decodeProtectedHeader(token: string | Uint8Array): ProtectedHeaderParameters;
 
+/** Every error code edgetoken produces. */
+export type ErrorCode =
+  | 'ERR_JOSE_GENERIC' | 'ERR_JWS_INVALID' | 'ERR_TOKEN_TOO_LARGE' | 'ERR_JWT_INVALID' | 'ERR_JOSE_ALG_NOT_ALLOWED'
+  | 'ERR_JOSE_NOT_SUPPORTED' | 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' | 'ERR_JWT_EXPIRED'
+  | 'ERR_JWT_CLAIM_VALIDATION_FAILED' | 'ERR_JWKS_NO_MATCHING_KEY' | 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'
+  | 'ERR_JWK_INVALID' | 'ERR_JWKS_INVALID' | 'ERR_JWKS_TIMEOUT' | 'ERR_JWKS_FETCH_FAILED' | 'ERR_JWKS_HTTP_ERROR'
+  | 'ERR_JWKS_TOO_LARGE' | 'ERR_JWKS_CROSS_ORIGIN_REDIRECT' | 'ERR_DISCOVERY_FAILED' | 'ERR_OPTIONS_INVALID'
+  | 'ERR_REFRESH_REJECTED' | 'ERR_REFRESH_UNAVAILABLE' | 'ERR_REFRESH_FAILED' | 'ERR_REFRESH_INVALID_RESPONSE'
+  | 'ERR_TOKENS_INVALID' | 'ERR_SESSION_STORAGE_CORRUPT' | 'ERR_NOT_SIGNED_IN'
+  | 'ERR_BEARER_TOKEN_MISSING' | 'ERR_BEARER_TOKEN_MALFORMED';
+
 /** Base class of every edgetoken error. */
 export class JOSEError extends Error {
-  static code: string;
-  code: string;
+  static code: ErrorCode;
+  code: ErrorCode;
 }
 /** A claim check failed. */
 export class JWTClaimValidationFailed<P = JWTPayload> extends JOSEError {
@@ -294,6 +316,8 @@ export class RefreshInvalidResponse extends JOSEError {}
 export class TokensInvalid extends JOSEError { reason?: string; }
 export class SessionStorageCorrupt extends JOSEError {}
 export class NotSignedIn extends JOSEError {}
+export class BearerTokenMissing extends JOSEError {}
+export class BearerTokenMalformed extends JOSEError {}
 export class DiscoveryFailed extends JOSEError {
   reason: 'timeout' | 'network' | 'http' | 'too_large' | 'redirect' | 'content_type' | 'invalid';
   status?: number;
@@ -330,6 +354,8 @@ export const errors: {
   TokensInvalid: typeof TokensInvalid;
   SessionStorageCorrupt: typeof SessionStorageCorrupt;
   NotSignedIn: typeof NotSignedIn;
+  BearerTokenMissing: typeof BearerTokenMissing;
+  BearerTokenMalformed: typeof BearerTokenMalformed;
   TokenTooLarge: typeof TokenTooLarge;
   OptionsInvalid: typeof OptionsInvalid;
 };

@@ -2,7 +2,7 @@
 // the documented API and reject misuse (the @ts-expect-error lines).
 import {
   createLocalJWKSet, createRemoteJWKSet, jwtVerify, compactVerify, decodeJwt,
-  decodeProtectedHeader, discover, cotter, oidc, createSession, errors, type JWTPayload, type JWKSCacheSnapshot,
+  decodeProtectedHeader, discover, cotter, oidc, createSession, verifyRequest, unauthorized, errors, type ErrorCode, type JWTPayload, type JWKSCacheSnapshot,
 } from 'edgetoken';
 
 interface CotterClaims extends JWTPayload {
@@ -47,6 +47,18 @@ export async function usage(token: string): Promise<string> {
   const exp: number | undefined = tokens?.expires_at;
   const oauth = createSession({ provider: await oidc({ issuer: 'https://id.example', clientId: 'c' }), storage: { get: () => null, set: () => undefined, remove: () => undefined } });
   await oauth.logout();
+  try {
+    const { payload: p2, token: raw } = await verifyRequest<CotterClaims>(new Request('https://api.example/'), remote, { audience: 'a' });
+    const kind: string = p2.type + raw;
+    void kind;
+  } catch (e) {
+    const res: Response = unauthorized(e, { realm: 'api' });
+    const code: ErrorCode = (e as InstanceType<typeof errors.JOSEError>).code;
+    void res; void code;
+  }
+  // @ts-expect-error not an error code
+  const notACode: ErrorCode = 'ERR_NOPE';
+  void notACode;
   // @ts-expect-error storage must be one of the adapters
   createSession({ provider: preset, storage: 'cookies' });
   // @ts-expect-error clockTolerance is a number or a string
