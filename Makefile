@@ -11,7 +11,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8080
 
-.PHONY: all setup setup-rust setup-browser setup-node build size pack test test-rust lint test-node test-browser test-workerd test-issuer test-e2e issuer demo playground clean
+.PHONY: all setup setup-rust setup-browser setup-node build size pack test test-rust lint test-node test-browser test-workerd test-issuer test-e2e test-package issuer demo playground clean
 
 all: build
 
@@ -90,11 +90,15 @@ issuer: build
 test-issuer: build
 	node --test --test-reporter=spec tests/issuer/
 
+# The packed tarball in fresh projects: Vite, plain page, Node ESM/CJS, workerd, tsc.
+test-package: pack setup-browser
+	node --test --test-reporter=spec tests/package/
+
 # The demo end to end in headless Chromium.
 test-e2e: build setup-browser
 	node --test --test-reporter=spec tests/e2e/
 
-test: setup build test-rust lint test-node test-issuer test-workerd test-browser test-e2e
+test: setup build test-rust lint test-node test-issuer test-workerd test-browser test-e2e test-package
 
 # The demo: the local issuer, the backend worker (workerd + D1) and the
 # page, in one process. ACCESS_TTL=5 gives 5-second access tokens.
