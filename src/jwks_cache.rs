@@ -291,6 +291,18 @@ impl JwksCache {
         Ok(())
     }
 
+    /// True when the held keys may be used now without fetching: fresh, or
+    /// stale but serving through an outage within the grace period.
+    pub fn keys_usable(&self, now: f64) -> bool {
+        let s = self.state(now);
+        s.fresh || s.serving_stale
+    }
+
+    /// The usable keys held, if any.
+    pub fn keys(&self) -> Vec<&crate::es256::PublicKey> {
+        self.current.as_ref().map_or_else(Vec::new, |c| c.set.keys().iter().map(|k| &k.key).collect())
+    }
+
     /// The state, for inspection.
     pub fn state(&self, now: f64) -> CacheState {
         let serving_stale = match &self.current {

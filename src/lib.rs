@@ -13,6 +13,7 @@ pub mod jwks_cache;
 pub mod refresh;
 pub mod session;
 pub mod token;
+pub mod token_cache;
 pub mod verify;
 
 #[cfg(target_arch = "wasm32")]

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::es256::PublicKey;
 use crate::jwk::JwkSet;
 use crate::token::{self, Header, UntrustedToken};
+use crate::token_cache::TokenCache;
 use serde_json::{Map, Value};
 
 /// A compact JWS whose signature verified. The payload may be any bytes.
@@ -52,18 +53,49 @@ pub fn verify_with(t: UntrustedToken<'_>, key: &PublicKey) -> Result<VerifiedJws
     })
 }
 
-/// Parses a verified JWS's payload as claims and validates them.
-pub fn check_claims(jws: VerifiedJws, opts: &VerifyOptions) -> Result<VerifiedJwt, Error> {
+/// Parses a verified JWS's payload as claims (a JSON object).
+pub fn parse_jwt(jws: VerifiedJws) -> Result<VerifiedJwt, Error> {
     let (claims_json, claims) = token::parse_claims(jws.payload)?;
-    claims::validate(&jws.header, &claims, opts).map_err(|mut e| {
-        e.payload = Some(claims_json.clone());
-        e
-    })?;
     Ok(VerifiedJwt {
         header: jws.header,
         claims_json,
         claims,
     })
+}
+
+/// Validates a verified JWT's claims against `opts`; a failure carries the
+/// claims (jose's `payload`).
+pub fn validate_jwt(jwt: &VerifiedJwt, opts: &VerifyOptions) -> Result<(), Error> {
+    claims::validate(&jwt.header, &jwt.claims, opts).map_err(|mut e| {
+        e.payload = Some(jwt.claims_json.clone());
+        Error::Claim(e)
+    })
+}
+
+/// Parses a verified JWS's payload as claims and validates them.
+pub fn check_claims(jws: VerifiedJws, opts: &VerifyOptions) -> Result<VerifiedJwt, Error> {
+    let jwt = parse_jwt(jws)?;
+    validate_jwt(&jwt, opts)?;
+    Ok(jwt)
+}
+
+/// Like [`jwt_verify`], remembering verified tokens in `cache` so a repeat
+/// token skips the signature (its claims are always validated again).
+pub fn jwt_verify_cached<'c>(
+    token: &str,
+    keys: &JwkSet,
+    opts: &VerifyOptions,
+    cache: &'c mut TokenCache,
+) -> Result<&'c VerifiedJwt, Error> {
+    opts.validate()?;
+    if cache.contains(token) {
+        return cache.lookup(token, opts).unwrap_or(Err(Error::Signature));
+    }
+    let t = parse_es256(token)?;
+    let key = keys.select(t.header.kid()?)?;
+    let jwt = parse_jwt(verify_with(t, &key.key)?)?;
+    validate_jwt(&jwt, opts)?;
+    Ok(cache.insert(token, jwt, &key.key, opts.now as f64))
 }
 
 /// Verifies a compact JWS signed with ES256 by a key from `keys`.

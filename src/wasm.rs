@@ -24,6 +24,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct KeySet {
     inner: jwk::JwkSet,
+    cache: std::cell::RefCell<crate::token_cache::TokenCache>,
 }
 
 #[wasm_bindgen]
@@ -32,7 +33,7 @@ impl KeySet {
     #[wasm_bindgen(constructor)]
     pub fn new(jwks_json: &str) -> JsResult<KeySet> {
         jwk::JwkSet::from_json(jwks_json)
-            .map(|inner| KeySet { inner })
+            .map(|inner| KeySet { inner, cache: Default::default() })
             .map_err(|e| to_js_error(&e.into()))
     }
 
@@ -78,8 +79,9 @@ pub(crate) fn token_text(token: &JsValue) -> JsResult<String> {
 #[wasm_bindgen(js_name = jwtVerify)]
 pub fn jwt_verify(token: &JsValue, keys: &KeySet, options: &JsValue) -> JsResult<Array> {
     let opts = options::verify_options(options).map_err(|e| to_js_error(&e.into()))?;
-    let jwt = verify::jwt_verify(&token_text(token)?, &keys.inner, &opts).map_err(|e| to_js_error(&e))?;
-    Ok(Array::of2(&jwt.header.json.into(), &jwt.claims_json.into()))
+    let mut cache = keys.cache.borrow_mut();
+    let jwt = verify::jwt_verify_cached(&token_text(token)?, &keys.inner, &opts, &mut cache).map_err(|e| to_js_error(&e))?;
+    Ok(Array::of2(&JsValue::from_str(&jwt.header.json), &JsValue::from_str(&jwt.claims_json)))
 }
 
 /// Verifies a compact JWS; returns `[protectedHeaderJson, payloadBytes]`.
@@ -115,4 +117,11 @@ pub fn cotter_urls(base: &str, api_key_id: &str) -> Array {
         &crate::discovery::cotter_jwks_url(base).into(),
         &crate::discovery::cotter_token_url(base, api_key_id).into(),
     )
+}
+
+/// Repeat-token cache counters of a key set: `[entries, bytes, hits, misses]`.
+#[wasm_bindgen(js_name = keySetCacheStats)]
+pub fn key_set_cache_stats(keys: &KeySet) -> Array {
+    let s = keys.cache.borrow().stats();
+    [s.entries as f64, s.bytes as f64, s.hits as f64, s.misses as f64].iter().map(|v| JsValue::from(*v)).collect()
 }

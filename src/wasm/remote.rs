@@ -48,6 +48,7 @@ struct Remote {
     timeout_ms: u32,
     share_in_flight: bool,
     cache: RefCell<JwksCache>,
+    tokens: RefCell<crate::token_cache::TokenCache>,
     in_flight: RefCell<Option<Promise>>,
     /// workerd: when a request of this isolate started fetching, if one is.
     fetching_since: Cell<Option<f64>>,
@@ -101,7 +102,10 @@ impl Remote {
                             cache_control: f.cache_control.as_deref(),
                             body: &f.body,
                         };
-                        let _ = cache.on_response(t, &r);
+                        if cache.on_response(t, &r).is_ok() {
+                            // Verdicts of keys that left the set go with them.
+                            me.tokens.borrow_mut().retain_keys(&cache.keys());
+                        }
                     }
                     Err(e) => cache.on_failure(t, e),
                 }
@@ -220,6 +224,7 @@ impl RemoteKeySet {
                 timeout_ms: opts.timeout_ms,
                 share_in_flight: !on_workerd(),
                 cache: RefCell::new(JwksCache::new(opts.policy)),
+                tokens: RefCell::new(crate::token_cache::TokenCache::new()),
                 in_flight: RefCell::new(None),
                 fetching_since: Cell::new(None),
                 completed: Cell::new(0),
@@ -237,8 +242,21 @@ impl RemoteKeySet {
         future_to_promise(async move {
             let (opts, text) = prepared?;
             opts.validate().map_err(|e| js_err(e.into()))?;
-            let jwt = verify::check_claims(verified(remote, &text).await?, &opts).map_err(js_err)?;
-            Ok(Array::of2(&jwt.header.json.into(), &jwt.claims_json.into()).into())
+            // A repeat token skips the signature while the keys are usable
+            // without a fetch; its claims are validated again either way.
+            if remote.cache.borrow().keys_usable(now()) {
+                if let Some(hit) = remote.tokens.borrow_mut().lookup(&text, &opts) {
+                    let jwt = hit.map_err(js_err)?;
+                    return Ok(Array::of2(&JsValue::from_str(&jwt.header.json), &JsValue::from_str(&jwt.claims_json)).into());
+                }
+            }
+            let kid = verify::parse_es256(&text).map_err(js_err)?.header.kid().map_err(|e| js_err(e.into()))?.map(str::to_owned);
+            let key = remote.clone().key_for(kid).await.map_err(js_err)?;
+            let jwt = verify::parse_jwt(verify::verify_with(verify::parse_es256(&text).map_err(js_err)?, &key.key).map_err(js_err)?).map_err(js_err)?;
+            verify::validate_jwt(&jwt, &opts).map_err(js_err)?;
+            let mut tokens = remote.tokens.borrow_mut();
+            let jwt = tokens.insert(&text, jwt, &key.key, now());
+            Ok(Array::of2(&JsValue::from_str(&jwt.header.json), &JsValue::from_str(&jwt.claims_json)).into())
         })
     }
 

@@ -12,8 +12,9 @@ const ROOT = '/worker';
 function packageModules() {
   const pkgDir = path.dirname(require.resolve('edgetoken/package.json'));
   const pkgJson = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
-  const entry = pkgJson.exports?.['.']?.workerd;
-  if (!entry) throw new Error('the edgetoken package has no workerd entry');
+  const condition = pkgJson.exports?.['.']?.workerd;
+  const entry = typeof condition === 'string' ? condition : condition?.default;
+  if (typeof entry !== 'string') throw new Error('the edgetoken package has no workerd entry');
   const modules = pkgJson.files
     .filter((f) => f.endsWith('.js') || f.endsWith('.wasm'))
     .map((f) => ({
