@@ -11,7 +11,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8080
 
-.PHONY: all setup setup-rust setup-browser setup-node build size pack test test-rust lint test-node test-browser test-workerd test-issuer test-e2e test-package issuer demo playground clean
+.PHONY: all setup setup-rust setup-browser setup-node build size pack bench test test-rust lint test-node test-browser test-workerd test-issuer test-e2e test-package issuer demo playground clean
 
 all: build
 
@@ -41,6 +41,7 @@ build: setup-rust setup-node
 	cargo build --lib --release --target $(WASM_TARGET)
 	rm -rf pkg.tmp && mkdir pkg.tmp
 	wasm-bindgen --target web --no-typescript --out-dir pkg.tmp target/$(WASM_TARGET)/release/edgetoken.wasm
+	node_modules/.bin/wasm-opt -O3 pkg.tmp/edgetoken_bg.wasm -o pkg.tmp/edgetoken_bg.wasm
 	cp pkg-template/* README.md pkg.tmp/
 	cp pkg.tmp/index.d.ts pkg.tmp/index.d.cts
 	node_modules/.bin/esbuild pkg.tmp/node.js --bundle --platform=node --format=cjs --log-level=warning \
@@ -58,6 +59,10 @@ size: build
 	@printf '%-22s %10s %10s\n' 'total (browser entry)' \
 	  $$(cat pkg/edgetoken_bg.wasm pkg/edgetoken.js pkg/api.js pkg/session.js pkg/browser.js | wc -c) \
 	  $$(for f in edgetoken_bg.wasm edgetoken.js api.js session.js browser.js; do gzip -9 -c pkg/$$f | wc -c; done | awk '{ s += $$1 } END { print s }')
+
+# edgetoken against jose in Node, Chromium and workerd (see bench/run.mjs).
+bench: build setup-browser
+	node bench/run.mjs
 
 # The tarball users install: dist/edgetoken-VERSION.tgz.
 pack: build

@@ -223,6 +223,36 @@ export async function compactVerify(jws, keySet, options) {
 }
 
 /**
+ * A key set and `jwtVerify` options bound once, for servers that verify
+ * many tokens: `await verifier.verify(token)` answers like `jwtVerify`. The
+ * options are parsed once, and a token seen before skips the signature
+ * (its claims, `exp` included, are checked on every call). Remote key sets
+ * are verified through `jwtVerify` with the bound options.
+ */
+export function createVerifier(keySet, options) {
+  const remote = remoteSets.get(keySet);
+  if (remote) {
+    return Object.freeze({ verify: (token) => jwtVerify(token, keySet, options) });
+  }
+  const v = call((k, o) => new wasm.Verifier(k, o), inner(keySet), options);
+  const parsed = new Map(); // entry id -> parsed JSON; bounded like the Rust cache
+  return Object.freeze({
+    async verify(token) {
+      if (typeof token !== 'string') throw new JWSInvalid('compact JWS must be a string');
+      const id = call((t) => v.verify(t), token);
+      let hit = parsed.get(id);
+      if (hit === undefined) {
+        const [header, payload] = v.json(id);
+        hit = { payload: JSON.parse(payload), protectedHeader: JSON.parse(header) };
+        if (parsed.size >= 1024) parsed.delete(parsed.keys().next().value);
+        parsed.set(id, hit);
+      }
+      return { payload: { ...hit.payload }, protectedHeader: { ...hit.protectedHeader } };
+    },
+  });
+}
+
+/**
  * Reads `{issuer}/.well-known/openid-configuration` and checks that its
  * `issuer` is exactly `issuer`. Resolves to the document (with `issuer`,
  * `jwks_uri` and, when present, `token_endpoint`). Options: `timeoutDuration`, `headers`.

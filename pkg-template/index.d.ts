@@ -207,6 +207,14 @@ export interface CotterPreset extends Provider {
 /** Cotter: JWKS at `{baseUrl}/api/v0/token/jwks`, issuer `baseUrl` unless given, audience `apiKeyId`. */
 export function cotter(options: { apiKeyId: string; baseUrl?: string; issuer?: string } & RemoteJWKSetOptions): CotterPreset;
 
+/** A key set and options bound once; repeat tokens skip the signature. */
+export interface Verifier {
+  verify<P = JWTPayload>(token: string): Promise<JWTVerifyResult<P>>;
+}
+
+/** Binds a key set and `jwtVerify` options once, for servers verifying many tokens. */
+export function createVerifier(keySet: KeySet | RemoteJWKSet, options?: JWTVerifyOptions): Verifier;
+
 /** A request with headers: a Fetch `Request`, or Node's `IncomingMessage`. */
 export type RequestLike =
   | { headers: { get(name: string): string | null } }

@@ -23,6 +23,7 @@ pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug)]
 struct Entry {
+    id: u32,
     jwt: VerifiedJwt,
     key: PublicKey,
     exp: Option<f64>,
@@ -34,6 +35,8 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct TokenCache {
     entries: HashMap<String, Entry>,
+    by_id: HashMap<u32, String>,
+    next_id: u32,
     bytes: usize,
     clock: u64,
     hits: u64,
@@ -57,6 +60,39 @@ impl TokenCache {
     /// An empty cache.
     pub fn new() -> TokenCache {
         TokenCache::default()
+    }
+
+    /// The entry id of a cached token: stable while the entry lives, never
+    /// reused by another token while the cache lives (ids wrap after 2^32).
+    pub fn id_of(&self, token: &str) -> Option<u32> {
+        self.entries.get(token).map(|e| e.id)
+    }
+
+    /// The verified token of an entry id.
+    pub fn by_id(&self, id: u32) -> Option<&VerifiedJwt> {
+        self.by_id.get(&id).and_then(|t| self.entries.get(t)).map(|e| &e.jwt)
+    }
+
+    /// Like [`TokenCache::lookup`] but answers the entry id, in one hash
+    /// lookup on a hit: the repeat-token fast path.
+    pub fn lookup_id(&mut self, token: &str, opts: &VerifyOptions) -> Option<Result<u32, Error>> {
+        self.clock = self.clock.wrapping_add(1);
+        let clock = self.clock;
+        let Some(e) = self.entries.get_mut(token) else {
+            self.misses = self.misses.wrapping_add(1);
+            return None;
+        };
+        self.hits = self.hits.wrapping_add(1);
+        e.last_used = clock;
+        match verify::validate_jwt(&e.jwt, opts) {
+            Ok(()) => Some(Ok(e.id)),
+            Err(err) => {
+                if err.code() == "ERR_JWT_EXPIRED" {
+                    self.remove(token);
+                }
+                Some(Err(err))
+            }
+        }
     }
 
     /// True when `token` has an entry.
@@ -98,12 +134,13 @@ impl TokenCache {
         let bytes = token.len() + jwt.header.json.len() + jwt.claims_json.len();
         self.clock = self.clock.wrapping_add(1);
         let exp = jwt.claims.get("exp").and_then(serde_json::Value::as_f64);
-        if let Some(old) = self.entries.remove(token) {
-            self.bytes -= old.bytes;
-        }
+        self.remove(token);
         self.evict(now, bytes);
         self.bytes += bytes;
-        let entry = Entry { jwt, key: key.clone(), exp, bytes, last_used: self.clock };
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
+        self.by_id.insert(id, token.to_owned());
+        let entry = Entry { id, jwt, key: key.clone(), exp, bytes, last_used: self.clock };
         &self.entries.entry(token.to_owned()).or_insert(entry).jwt
     }
 
@@ -112,7 +149,7 @@ impl TokenCache {
         let before = self.entries.len();
         self.entries.retain(|_, e| keys.contains(&&e.key));
         if self.entries.len() != before {
-            self.bytes = self.entries.values().map(|e| e.bytes).sum();
+            self.reindex();
         }
     }
 
@@ -124,7 +161,14 @@ impl TokenCache {
     fn remove(&mut self, token: &str) {
         if let Some(e) = self.entries.remove(token) {
             self.bytes -= e.bytes;
+            self.by_id.remove(&e.id);
         }
+    }
+
+    // After a bulk `retain`: recount bytes and rebuild the id index.
+    fn reindex(&mut self) {
+        self.bytes = self.entries.values().map(|e| e.bytes).sum();
+        self.by_id = self.entries.iter().map(|(t, e)| (e.id, t.clone())).collect();
     }
 
     // Makes room for `incoming` bytes: expired entries first (a day past
@@ -135,7 +179,7 @@ impl TokenCache {
             return;
         }
         self.entries.retain(|_, e| e.exp.is_none_or(|exp| now < exp + 86_400.0));
-        self.bytes = self.entries.values().map(|e| e.bytes).sum();
+        self.reindex();
         while full(self) {
             let oldest = self.entries.iter().min_by_key(|(_, e)| e.last_used).map(|(k, _)| k.clone());
             match oldest {

@@ -79,6 +79,17 @@ pub fn check_claims(jws: VerifiedJws, opts: &VerifyOptions) -> Result<VerifiedJw
     Ok(jwt)
 }
 
+/// Verifies a token not in the cache and adds it; returns its entry id.
+/// The caller has checked `opts` and looked the token up already.
+pub fn jwt_verify_into_cache(token: &str, keys: &JwkSet, opts: &VerifyOptions, cache: &mut TokenCache) -> Result<u32, Error> {
+    let t = parse_es256(token)?;
+    let key = keys.select(t.header.kid()?)?;
+    let jwt = parse_jwt(verify_with(t, &key.key)?)?;
+    validate_jwt(&jwt, opts)?;
+    cache.insert(token, jwt, &key.key, opts.now as f64);
+    cache.id_of(token).ok_or(Error::Signature)
+}
+
 /// Like [`jwt_verify`], remembering verified tokens in `cache` so a repeat
 /// token skips the signature (its claims are always validated again).
 pub fn jwt_verify_cached<'c>(

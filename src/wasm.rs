@@ -125,3 +125,44 @@ pub fn key_set_cache_stats(keys: &KeySet) -> Array {
     let s = keys.cache.borrow().stats();
     [s.entries as f64, s.bytes as f64, s.hits as f64, s.misses as f64].iter().map(|v| JsValue::from(*v)).collect()
 }
+
+/// A key set and verification options bound once (`createVerifier`): the
+/// options are parsed once, and a repeat token costs a cache lookup and the
+/// claim checks, answered with an entry id the JS side maps to its parse.
+#[wasm_bindgen]
+pub struct Verifier {
+    keys: jwk::JwkSet,
+    opts: crate::claims::VerifyOptions,
+    fixed_now: bool,
+    cache: crate::token_cache::TokenCache,
+}
+
+#[wasm_bindgen]
+impl Verifier {
+    /// Binds `keys` (copied) and `options` (jose's names).
+    #[wasm_bindgen(constructor)]
+    pub fn new(keys: &KeySet, options: &JsValue) -> JsResult<Verifier> {
+        let opts = options::verify_options(options).map_err(|e| to_js_error(&e.into()))?;
+        opts.validate().map_err(|e| to_js_error(&e.into()))?;
+        let fixed_now = !options.is_undefined() && !options.is_null()
+            && js_sys::Reflect::get(options, &JsValue::from_str("currentDate")).is_ok_and(|d| !d.is_undefined());
+        Ok(Verifier { keys: keys.inner.clone(), opts, fixed_now, cache: Default::default() })
+    }
+
+    /// Verifies `token`; returns its cache entry id (see `json`).
+    pub fn verify(&mut self, token: &str) -> JsResult<u32> {
+        if !self.fixed_now {
+            self.opts.now = (js_sys::Date::now() / 1000.0).floor() as i64;
+        }
+        if let Some(hit) = self.cache.lookup_id(token, &self.opts) {
+            return hit.map_err(|e| to_js_error(&e));
+        }
+        verify::jwt_verify_into_cache(token, &self.keys, &self.opts, &mut self.cache).map_err(|e| to_js_error(&e))
+    }
+
+    /// `[protectedHeaderJson, payloadJson]` of an entry id.
+    pub fn json(&self, id: u32) -> JsResult<Array> {
+        let jwt = self.cache.by_id(id).ok_or_else(|| errors::coded("ERR_JOSE_GENERIC", "unknown cache entry"))?;
+        Ok(Array::of2(&JsValue::from_str(&jwt.header.json), &JsValue::from_str(&jwt.claims_json)))
+    }
+}

@@ -1,0 +1,61 @@
+// The benchmark's measurements, shared by every runtime: `lib` is edgetoken,
+// `jose` is jose, both imported as that runtime imports them. The fixture
+// (keys and tokens) is made once by the driver, so every library and
+// runtime verifies the same bytes.
+const now = () => performance.now();
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+// Per-call time in µs: `rounds` timed batches of `batch` awaited calls.
+async function perCall(fn, { batch, rounds }) {
+  const times = [];
+  for (let r = 0; r < rounds; r += 1) {
+    const t0 = now();
+    for (let i = 0; i < batch; i += 1) await fn(r * batch + i);
+    times.push(((now() - t0) * 1000) / batch);
+  }
+  return median(times);
+}
+
+export async function measure(lib, jose, fixture, { fresh = 200, repeat = 2000, rounds = 5 } = {}) {
+  const opts = { issuer: fixture.issuer, audience: fixture.audience };
+  const ours = lib.createLocalJWKSet(fixture.jwks);
+  const theirs = jose.createLocalJWKSet(fixture.jwks);
+  // warm both (key import, JIT)
+  for (let i = 0; i < 20; i += 1) {
+    await lib.jwtVerify(fixture.warm[i % fixture.warm.length], ours, opts);
+    await jose.jwtVerify(fixture.warm[i % fixture.warm.length], theirs, opts);
+  }
+  const n = Math.min(fresh, Math.floor(fixture.fresh.length / rounds));
+  const results = {};
+  results.fresh = [
+    await perCall((i) => lib.jwtVerify(fixture.fresh[i], ours, opts), { batch: n, rounds }),
+    await perCall((i) => jose.jwtVerify(fixture.fresh[i], theirs, opts), { batch: n, rounds }),
+  ];
+  const token = fixture.fresh[0];
+  results.repeat = [
+    await perCall(() => lib.jwtVerify(token, ours, opts), { batch: repeat, rounds }),
+    await perCall(() => jose.jwtVerify(token, theirs, opts), { batch: Math.max(50, repeat / 20), rounds }),
+  ];
+  // The server fast path: options bound once with createVerifier.
+  const verifier = lib.createVerifier(ours, opts);
+  await verifier.verify(token);
+  results.verifier = [
+    await perCall(() => verifier.verify(token), { batch: repeat, rounds }),
+    results.repeat[1],
+  ];
+  // JWKS parse: a set of fresh objects each time; jose imports keys lazily,
+  // so its cost is counted as building the set and importing the key.
+  const jwk = fixture.jwks.keys[0];
+  results.jwks = [
+    await perCall(() => lib.createLocalJWKSet({ keys: [{ ...jwk }] }), { batch: 200, rounds }),
+    await perCall(async () => {
+      jose.createLocalJWKSet({ keys: [{ ...jwk }] });
+      await jose.importJWK({ ...jwk }, 'ES256');
+    }, { batch: 200, rounds }),
+  ];
+  return results;
+}

@@ -1,0 +1,97 @@
+// make bench: edgetoken against jose in one process per runtime (Node,
+// headless Chromium, workerd), on the same keys and tokens. Prints medians
+// (µs per awaited call) and the ratio edgetoken/jose (below 1 is faster),
+// then cold start and sizes. The format is stable.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as lib from 'edgetoken';
+import * as jose from 'jose';
+import { Miniflare } from 'miniflare';
+import { makeFixture } from './fixture.mjs';
+import { measure } from './core.mjs';
+import { startServer } from '../www/serve.mjs';
+import { launch } from '../tests/support/browser.mjs';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const fixture = await makeFixture();
+const rows = [];
+const fmt = (us) => (us >= 100 ? us.toFixed(0) : us >= 10 ? us.toFixed(1) : us.toFixed(2));
+function add(runtime, results) {
+  for (const [name, [ours, theirs]] of Object.entries(results)) rows.push([runtime, name, ours, theirs]);
+}
+
+// Node
+add('node', await measure(lib, jose, fixture));
+
+// Chromium: the same module in a page, edgetoken through its browser entry.
+{
+  const server = await startServer({ mounts: [['/pkg/', path.join(repo, 'pkg')], ['/bench/', path.join(repo, 'bench')],
+    ['/jose/', path.join(repo, 'node_modules', 'jose', 'dist', 'webapi')], ['/', path.join(repo, 'www')]] });
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}playground.html`);
+    const r = await page.evaluate(async (fx) => {
+      const [l, j, c] = await Promise.all([import('/pkg/browser.js'), import('/jose/index.js'), import('/bench/core.mjs')]);
+      return c.measure(l, j, fx);
+    }, fixture);
+    add('chromium', r);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+// workerd: one worker bundled with esbuild as wrangler would, both libraries inside.
+{
+  const dir = mkdtempSync(path.join(tmpdir(), 'edgetoken-bench-'));
+  try {
+    writeFileSync(path.join(dir, 'worker.mjs'), `import * as lib from 'edgetoken'; import * as jose from 'jose';
+      import { measure } from ${JSON.stringify(path.join(repo, 'bench', 'core.mjs'))};
+      export default { async fetch(request) { return Response.json(await measure(lib, jose, await request.json())); } };`);
+    execFileSync(path.join(repo, 'node_modules', '.bin', 'esbuild'), ['worker.mjs', '--bundle', '--format=esm', '--platform=neutral',
+      '--main-fields=module,main', '--conditions=workerd,worker,browser', '--external:*.wasm', '--outfile=out/worker.js',
+      '--log-level=error', `--alias:edgetoken=${path.join(repo, 'pkg', 'workerd.js')}`,
+      `--alias:jose=${path.join(repo, 'node_modules', 'jose', 'dist', 'webapi', 'index.js')}`], { cwd: dir });
+    writeFileSync(path.join(dir, 'out', 'edgetoken_bg.wasm'), readFileSync(path.join(repo, 'pkg', 'edgetoken_bg.wasm')));
+    const mf = new Miniflare({ compatibilityDate: '2025-09-01', modules: true, modulesRoot: path.join(dir, 'out'),
+      scriptPath: path.join(dir, 'out', 'worker.js'), modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }] });
+    try {
+      const res = await mf.dispatchFetch('http://bench/', { method: 'POST', body: JSON.stringify(fixture) });
+      add('workerd', await res.json());
+    } finally {
+      await mf.dispose();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Cold start in Node: a new process imports the library and verifies one token.
+const cold = (code) => {
+  const runs = [];
+  for (let i = 0; i < 5; i += 1) {
+    runs.push(Number(execFileSync('node', ['--input-type=module', '-e', code], { cwd: repo, encoding: 'utf8' })));
+  }
+  return runs.sort((a, b) => a - b)[2] * 1000;
+};
+const coldArgs = JSON.stringify({ jwks: fixture.jwks, token: fixture.fresh[0] });
+const coldOurs = cold(`const t0 = performance.now(); const { createLocalJWKSet, jwtVerify } = await import('edgetoken');
+  const f = ${coldArgs}; await jwtVerify(f.token, createLocalJWKSet(f.jwks)); console.log(performance.now() - t0);`);
+const coldTheirs = cold(`const t0 = performance.now(); const { createLocalJWKSet, jwtVerify } = await import('jose');
+  const f = ${coldArgs}; await jwtVerify(f.token, createLocalJWKSet(f.jwks)); console.log(performance.now() - t0);`);
+rows.push(['node', 'cold', coldOurs, coldTheirs]);
+
+console.log(`edgetoken bench  node ${process.version}  ${new Date().toISOString().slice(0, 10)}  (µs per call, medians)`);
+console.log(`${'runtime'.padEnd(9)} ${'case'.padEnd(7)} ${'edgetoken'.padStart(10)} ${'jose'.padStart(10)} ${'ratio'.padStart(8)}`);
+for (const [runtime, name, ours, theirs] of rows) {
+  console.log(`${runtime.padEnd(9)} ${name.padEnd(7)} ${fmt(ours).padStart(10)} ${fmt(theirs).padStart(10)} ${(ours / theirs).toFixed(3).padStart(8)}`);
+}
+const size = (f) => statSync(path.join(repo, 'pkg', f)).size;
+const gz = (f) => gzipSync(readFileSync(path.join(repo, 'pkg', f)), { level: 9 }).length;
+const glue = ['edgetoken.js', 'api.js', 'browser.js'];
+console.log(`size      wasm ${size('edgetoken_bg.wasm')} B (${gz('edgetoken_bg.wasm')} B gzip); JS glue ${glue.reduce((a, f) => a + size(f), 0)} B (${glue.reduce((a, f) => a + gz(f), 0)} B gzip)`);

@@ -1,0 +1,48 @@
+// createVerifier: options bound once, repeat tokens answered from the cache,
+// claims (exp included) checked on every call.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLocalJWKSet, createVerifier, jwtVerify, errors } from 'edgetoken';
+import { newKey, joseJwt, now } from '../support/tokens.mjs';
+
+const key = await newKey('v1');
+const JWKS = createLocalJWKSet({ keys: [key.jwk] });
+
+test('answers like jwtVerify, for first and repeat tokens', async () => {
+  const v = createVerifier(JWKS, { audience: 'api', issuer: 'https://iss' });
+  const token = await joseJwt(key, { sub: 'u', aud: 'api', iss: 'https://iss', exp: now() + 60, nested: { a: [1] } });
+  const expected = await jwtVerify(token, JWKS, { audience: 'api', issuer: 'https://iss' });
+  const first = await v.verify(token);
+  const second = await v.verify(token);
+  assert.deepEqual(first, expected);
+  assert.deepEqual(second, expected);
+  first.payload.sub = 'changed';
+  assert.equal((await v.verify(token)).payload.sub, 'u', 'callers get their own copy');
+});
+
+test('bound options apply on every call; bad tokens fail with their code', async () => {
+  const v = createVerifier(JWKS, { audience: 'api' });
+  const other = await joseJwt(key, { sub: 'u', aud: 'other', exp: now() + 60 });
+  for (let i = 0; i < 2; i += 1) await assert.rejects(v.verify(other), errors.JWTClaimValidationFailed);
+  const stranger = await newKey('v1');
+  await assert.rejects(v.verify(await joseJwt(stranger, { aud: 'api', exp: now() + 60 })), errors.JWSSignatureVerificationFailed);
+  await assert.rejects(v.verify(42), errors.JWSInvalid);
+  assert.throws(() => createVerifier(JWKS, { algorithms: ['HS256'] }), errors.OptionsInvalid);
+});
+
+test('a cached token still expires', async () => {
+  const v = createVerifier(JWKS);
+  const token = await joseJwt(key, { sub: 'u', exp: now() + 2 });
+  assert.equal((await v.verify(token)).payload.sub, 'u');
+  await new Promise((r) => setTimeout(r, 2100));
+  await assert.rejects(v.verify(token), errors.JWTExpired);
+  await assert.rejects(v.verify(token), errors.JWTExpired);
+});
+
+test('currentDate is honoured and fixed', async () => {
+  const token = await joseJwt(key, { sub: 'u', exp: 2_000_000_000 });
+  const past = createVerifier(JWKS, { currentDate: new Date(1_999_999_999_000) });
+  assert.equal((await past.verify(token)).payload.sub, 'u');
+  const future = createVerifier(JWKS, { currentDate: new Date(2_000_000_000_000) });
+  await assert.rejects(future.verify(token), errors.JWTExpired);
+});
