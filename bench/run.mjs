@@ -27,10 +27,14 @@ function add(runtime, results) {
 // Node
 add('node', await measure(lib, jose, fixture));
 
-// Chromium: the same module in a page, edgetoken through its browser entry.
+// Chromium: the same module in a page, edgetoken through its browser entry,
+// jose bundled into one file as an app would ship it.
 {
+  const joseDir = mkdtempSync(path.join(tmpdir(), 'edgetoken-bench-jose-'));
+  execFileSync(path.join(repo, 'node_modules', '.bin', 'esbuild'), [path.join(repo, 'node_modules', 'jose', 'dist', 'webapi', 'index.js'),
+    '--bundle', '--format=esm', '--minify', `--outfile=${path.join(joseDir, 'index.js')}`, '--log-level=error']);
   const server = await startServer({ mounts: [['/pkg/', path.join(repo, 'pkg')], ['/bench/', path.join(repo, 'bench')],
-    ['/jose/', path.join(repo, 'node_modules', 'jose', 'dist', 'webapi')], ['/', path.join(repo, 'www')]] });
+    ['/jose/', joseDir], ['/', path.join(repo, 'www')]] });
   const browser = await launch();
   try {
     const page = await browser.newPage();
@@ -40,9 +44,27 @@ add('node', await measure(lib, jose, fixture));
       return c.measure(l, j, fx);
     }, fixture);
     add('chromium', r);
+    // cold start: a fresh page imports the library and verifies one token
+    const coldPage = async (lib, url) => {
+      const runs = [];
+      for (let i = 0; i < 5; i += 1) {
+        const p = await browser.newPage();
+        await p.goto(`${server.url}playground.html`);
+        runs.push(await p.evaluate(async ({ lib, url, fx }) => {
+          const t0 = performance.now();
+          const m = await import(url);
+          await m.jwtVerify(fx.fresh[0], m.createLocalJWKSet(fx.jwks));
+          return (performance.now() - t0) * 1000;
+        }, { lib, url: `${url}?${i}`, fx: fixture }));
+        await p.close();
+      }
+      return runs.sort((a, b) => a - b)[2];
+    };
+    rows.push(['chromium', 'cold', await coldPage('edgetoken', '/pkg/browser.js'), await coldPage('jose', '/jose/index.js')]);
   } finally {
     await browser.close();
     await server.close();
+    rmSync(joseDir, { recursive: true, force: true });
   }
 }
 
@@ -66,6 +88,32 @@ add('node', await measure(lib, jose, fixture));
     } finally {
       await mf.dispose();
     }
+    // cold start: the first request of a new isolate that imports the
+    // library and verifies one token, minus the same for an empty worker
+    // (workerd's clock stands still inside a request, so time it from here).
+    const firstRequest = async (source) => {
+      writeFileSync(path.join(dir, 'cold.mjs'), source);
+      execFileSync(path.join(repo, 'node_modules', '.bin', 'esbuild'), ['cold.mjs', '--bundle', '--format=esm', '--platform=neutral',
+        '--main-fields=module,main', '--conditions=workerd,worker,browser', '--external:*.wasm', '--outfile=out/cold.js',
+        '--log-level=error', `--alias:edgetoken=${path.join(repo, 'pkg', 'workerd.js')}`,
+        `--alias:jose=${path.join(repo, 'node_modules', 'jose', 'dist', 'webapi', 'index.js')}`], { cwd: dir });
+      const runs = [];
+      for (let i = 0; i < 5; i += 1) {
+        const w = new Miniflare({ compatibilityDate: '2025-09-01', modules: true, modulesRoot: path.join(dir, 'out'),
+          scriptPath: path.join(dir, 'out', 'cold.js'), modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }] });
+        await w.ready;
+        const t0 = performance.now();
+        await (await w.dispatchFetch('http://bench/', { method: 'POST', body: JSON.stringify({ jwks: fixture.jwks, token: fixture.fresh[0] }) })).text();
+        runs.push((performance.now() - t0) * 1000);
+        await w.dispose();
+      }
+      return runs.sort((a, b) => a - b)[2];
+    };
+    const verifyWith = (name) => `import * as m from '${name}';
+      export default { async fetch(r) { const f = await r.json(); await m.jwtVerify(f.token, m.createLocalJWKSet(f.jwks)); return new Response('ok'); } };`;
+    const empty = await firstRequest('export default { async fetch(r) { await r.json(); return new Response(\'ok\'); } };');
+    rows.push(['workerd', 'cold', Math.max(0, (await firstRequest(verifyWith('edgetoken'))) - empty),
+      Math.max(0, (await firstRequest(verifyWith('jose'))) - empty)]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -85,11 +133,14 @@ const coldOurs = cold(`const t0 = performance.now(); const { createLocalJWKSet, 
 const coldTheirs = cold(`const t0 = performance.now(); const { createLocalJWKSet, jwtVerify } = await import('jose');
   const f = ${coldArgs}; await jwtVerify(f.token, createLocalJWKSet(f.jwks)); console.log(performance.now() - t0);`);
 rows.push(['node', 'cold', coldOurs, coldTheirs]);
+// keep the rows of one runtime together
+rows.sort((a, b) => ['node', 'chromium', 'workerd'].indexOf(a[0]) - ['node', 'chromium', 'workerd'].indexOf(b[0]));
 
 console.log(`edgetoken bench  node ${process.version}  ${new Date().toISOString().slice(0, 10)}  (µs per call, medians)`);
 console.log(`${'runtime'.padEnd(9)} ${'case'.padEnd(7)} ${'edgetoken'.padStart(10)} ${'jose'.padStart(10)} ${'ratio'.padStart(8)}`);
 for (const [runtime, name, ours, theirs] of rows) {
-  console.log(`${runtime.padEnd(9)} ${name.padEnd(7)} ${fmt(ours).padStart(10)} ${fmt(theirs).padStart(10)} ${(ours / theirs).toFixed(3).padStart(8)}`);
+  const ratio = theirs > 0 ? (ours / theirs).toFixed(3) : 'n/a';
+  console.log(`${runtime.padEnd(9)} ${name.padEnd(7)} ${fmt(ours).padStart(10)} ${fmt(theirs).padStart(10)} ${ratio.padStart(8)}`);
 }
 const size = (f) => statSync(path.join(repo, 'pkg', f)).size;
 const gz = (f) => gzipSync(readFileSync(path.join(repo, 'pkg', f)), { level: 9 }).length;
