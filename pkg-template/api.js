@@ -149,6 +149,11 @@ export function createLocalJWKSet(jwks) {
     get size() { return inner.size; },
     /** Entries left out: `[{ index, kid, reason }]`. */
     skipped: () => inner.skipped(),
+    /** The repeat-token cache: `{ entries, bytes, hits, misses }`. */
+    cacheStats() {
+      const [entries, bytes, hits, misses] = wasm.keySetCacheStats(inner);
+      return { entries, bytes, hits, misses };
+    },
   });
   keySets.set(set, inner);
   return set;

@@ -43,6 +43,8 @@ export interface KeySet {
   readonly size: number;
   /** Entries of the JWK Set that were left out, and why. */
   skipped(): { index: number; kid?: string; reason: string }[];
+  /** The repeat-token cache of `jwtVerify` with this set. */
+  cacheStats(): { entries: number; bytes: number; hits: number; misses: number };
 }
 
 /** Options of `createRemoteJWKSet`. Durations are milliseconds, as in jose. */

@@ -52,7 +52,7 @@ pub struct CacheStats {
     pub bytes: usize,
     /// Lookups answered from the cache.
     pub hits: u64,
-    /// Lookups that were not.
+    /// Tokens verified in full and added (first sightings).
     pub misses: u64,
 }
 
@@ -78,10 +78,7 @@ impl TokenCache {
     pub fn lookup_id(&mut self, token: &str, opts: &VerifyOptions) -> Option<Result<u32, Error>> {
         self.clock = self.clock.wrapping_add(1);
         let clock = self.clock;
-        let Some(e) = self.entries.get_mut(token) else {
-            self.misses = self.misses.wrapping_add(1);
-            return None;
-        };
+        let e = self.entries.get_mut(token)?;
         self.hits = self.hits.wrapping_add(1);
         e.last_used = clock;
         match verify::validate_jwt(&e.jwt, opts) {
@@ -107,10 +104,7 @@ impl TokenCache {
         self.clock = self.clock.wrapping_add(1);
         let clock = self.clock;
         let verdict = match self.entries.get_mut(token) {
-            None => {
-                self.misses = self.misses.wrapping_add(1);
-                return None;
-            }
+            None => return None,
             Some(e) => {
                 e.last_used = clock;
                 verify::validate_jwt(&e.jwt, opts)
@@ -133,6 +127,7 @@ impl TokenCache {
     pub fn insert(&mut self, token: &str, jwt: VerifiedJwt, key: &PublicKey, now: f64) -> &VerifiedJwt {
         let bytes = token.len() + jwt.header.json.len() + jwt.claims_json.len();
         self.clock = self.clock.wrapping_add(1);
+        self.misses = self.misses.wrapping_add(1);
         let exp = jwt.claims.get("exp").and_then(serde_json::Value::as_f64);
         self.remove(token);
         self.evict(now, bytes);

@@ -46,3 +46,18 @@ test('currentDate is honoured and fixed', async () => {
   const future = createVerifier(JWKS, { currentDate: new Date(2_000_000_000_000) });
   await assert.rejects(future.verify(token), errors.JWTExpired);
 });
+
+test('jwtVerify remembers verified tokens per key set', async () => {
+  const set = createLocalJWKSet({ keys: [key.jwk] });
+  const token = await joseJwt(key, { sub: 'u', exp: now() + 60 });
+  assert.deepEqual(set.cacheStats(), { entries: 0, bytes: 0, hits: 0, misses: 0 });
+  await jwtVerify(token, set);
+  await jwtVerify(token, set);
+  await jwtVerify(token, set, { subject: 'u' });
+  await assert.rejects(jwtVerify(token, set, { subject: 'v' }), errors.JWTClaimValidationFailed);
+  const stats = set.cacheStats();
+  assert.equal(stats.entries, 1);
+  assert.equal(stats.hits, 3, 'every repeat, with any options, is a hit whose claims are checked');
+  assert.equal(stats.misses, 1, 'verified in full once');
+  assert.ok(stats.bytes > token.length);
+});
