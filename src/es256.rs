@@ -2,7 +2,7 @@
 //! 64-byte `r || s` (RFC 7518 §3.4), on RustCrypto `p256`.
 //!
 //! [`PublicKey::verify`] computes u1·G + u2·Q with fixed-base tables (see
-//! [`table`]): G's is built once, each key's on its first verification.
+//! [`table`]): G's is built once, each key's after a few verifications.
 //! [`PublicKey::verify_reference`] is the plain `p256` verifier, kept as the
 //! reference the tables are tested against.
 
@@ -11,8 +11,6 @@ pub mod table;
 use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
 use p256::elliptic_curve::ops::{Invert, Reduce};
-use p256::elliptic_curve::point::AffineCoordinates;
-use p256::elliptic_curve::group::Group;
 use p256::{Scalar, U256};
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -77,12 +75,10 @@ impl PublicKey {
         let (r, s) = sig.split_scalars();
         let z = <Scalar as Reduce<U256>>::reduce_bytes(&Sha256::digest(message));
         let w = *s.invert_vartime();
-        let point = g.mul(&(z * w)) + q.mul(&(*r * w));
-        if bool::from(point.is_identity()) {
-            return false;
+        match table::verify(g, q, &(z * w), &(*r * w), &r) {
+            Some(ok) => ok,
+            None => self.key.verify(message, &sig).is_ok(),
         }
-        let x = point.to_affine().x();
-        <Scalar as Reduce<U256>>::reduce_bytes(&x) == *r
     }
 
     /// The plain `p256` verifier: the reference for [`PublicKey::verify`].

@@ -1,20 +1,23 @@
 //! Fixed-base tables for ES256 verification.
 //!
 //! Verifying needs R = u1·G + u2·Q. G is fixed forever and each JWKS key Q
-//! for hours, so both get a table of their multiples: entry (i, j) is
-//! j·16^i·P for the 64 four-bit windows i and j in 1..=15, in affine form
-//! (normalised once). A scalar multiplication is then at most 64
-//! mixed additions and no doublings. The curve arithmetic is `p256`'s own
-//! (complete formulas), so identities and equal points need no special
-//! cases. Scalars here are public (signature and hash), so variable-time
-//! table lookups leak nothing secret.
+//! for hours, so both get tables of their multiples: for window i and digit
+//! j, the affine point j·2^(w·i)·P (w = 8 bits for G, 4 for keys). A scalar
+//! multiplication is then one mixed addition per non-zero digit and no
+//! doublings. The arithmetic is Jacobian (X/Z², Y/Z³) over `p256`'s field
+//! element, with the exceptional cases of mixed addition (infinity, equal
+//! points, opposite points) handled explicitly. Tables are normalised with
+//! a single batched inversion. The final check compares X with r·Z² (or
+//! (r+n)·Z²), so verification needs no field inversion.
+//!
+//! Scalars here are public (signature and hash), so variable-time table
+//! lookups leak nothing secret. `PublicKey::verify_reference` (plain `p256`)
+//! is the reference these are tested against.
 
-use p256::elliptic_curve::group::Curve;
-use p256::{AffinePoint, ProjectivePoint, Scalar};
+use p256::elliptic_curve::point::AffineCoordinates;
+use p256::elliptic_curve::sec1::ToEncodedPoint;
+use p256::{AffinePoint, FieldBytes, FieldElement as Fe, ProjectivePoint, Scalar};
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-const WINDOWS: usize = 64;
-const PER_WINDOW: usize = 15;
 
 /// The most key tables alive at once (each about 61 KiB); past it, keys
 /// verify without one.
@@ -22,15 +25,131 @@ pub const MAX_KEY_TABLES: usize = 32;
 
 static KEY_TABLES: AtomicUsize = AtomicUsize::new(0);
 
+// p − n for P-256: x(R) mod n == r also when x(R) == r + n, possible only
+// when r < p − n.
+const P_MINUS_N: [u8; 32] = [
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x43, 0x19, 0x05, 0x53, 0x58, 0xe8, 0x61, 0x7b, 0x0c, 0x46,
+    0x35, 0x3d, 0x03, 0x9c, 0xda, 0xae,
+];
+const N: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6,
+    0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+
+fn fe(bytes: &[u8; 32]) -> Option<Fe> {
+    Option::from(Fe::from_bytes(&FieldBytes::from(*bytes)))
+}
+
+#[derive(Clone, Copy)]
+struct Affine {
+    x: Fe,
+    y: Fe,
+}
+
+impl Affine {
+    fn from_point(p: &AffinePoint) -> Option<Affine> {
+        let encoded = p.to_encoded_point(false);
+        let y: [u8; 32] = (*encoded.y()?).into();
+        let x: [u8; 32] = p.x().into();
+        Some(Affine { x: fe(&x)?, y: fe(&y)? })
+    }
+}
+
+/// A point in Jacobian coordinates; Z = 0 is the point at infinity.
+#[derive(Clone, Copy)]
+struct Jacobian {
+    x: Fe,
+    y: Fe,
+    z: Fe,
+}
+
+impl Jacobian {
+    const INFINITY: Jacobian = Jacobian { x: Fe::ONE, y: Fe::ONE, z: Fe::ZERO };
+
+    fn from_affine(p: &Affine) -> Jacobian {
+        Jacobian { x: p.x, y: p.y, z: Fe::ONE }
+    }
+
+    fn is_infinity(&self) -> bool {
+        bool::from(self.z.is_zero())
+    }
+
+    // dbl-2001-b (a = −3).
+    fn double(&self) -> Jacobian {
+        if self.is_infinity() || bool::from(self.y.is_zero()) {
+            return Jacobian::INFINITY;
+        }
+        let delta = self.z.square();
+        let gamma = self.y.square();
+        let beta = self.x.multiply(&gamma);
+        let t = self.x.sub(&delta).multiply(&self.x.add(&delta));
+        let alpha = t.double().add(&t);
+        let beta4 = beta.double().double();
+        let x3 = alpha.square().sub(&beta4.double());
+        let z3 = self.y.add(&self.z).square().sub(&gamma).sub(&delta);
+        let gamma2 = gamma.square();
+        let y3 = alpha.multiply(&beta4.sub(&x3)).sub(&gamma2.double().double().double());
+        Jacobian { x: x3, y: y3, z: z3 }
+    }
+
+    // madd-2007-bl, with the exceptional cases.
+    fn add_affine(&self, q: &Affine) -> Jacobian {
+        if self.is_infinity() {
+            return Jacobian::from_affine(q);
+        }
+        let z1z1 = self.z.square();
+        let u2 = q.x.multiply(&z1z1);
+        let s2 = q.y.multiply(&self.z).multiply(&z1z1);
+        let h = u2.sub(&self.x);
+        let r = s2.sub(&self.y).double();
+        if bool::from(h.is_zero()) {
+            // same x: the same point (double it) or its opposite (infinity)
+            return if bool::from(r.is_zero()) { self.double() } else { Jacobian::INFINITY };
+        }
+        let hh = h.square();
+        let i = hh.double().double();
+        let j = h.multiply(&i);
+        let v = self.x.multiply(&i);
+        let x3 = r.square().sub(&j).sub(&v.double());
+        let y3 = r.multiply(&v.sub(&x3)).sub(&self.y.multiply(&j).double());
+        let z3 = self.z.add(&h).square().sub(&z1z1).sub(&hh);
+        Jacobian { x: x3, y: y3, z: z3 }
+    }
+}
+
+// Jacobian → affine for many points with one inversion (Montgomery's
+// trick). None if any point is at infinity.
+fn normalize(points: &[Jacobian]) -> Option<Vec<Affine>> {
+    let mut prefix = Vec::with_capacity(points.len());
+    let mut acc = Fe::ONE;
+    for p in points {
+        if p.is_infinity() {
+            return None;
+        }
+        prefix.push(acc);
+        acc = acc.multiply(&p.z);
+    }
+    let mut inv: Fe = Option::from(acc.invert())?;
+    let mut out = vec![Affine { x: Fe::ZERO, y: Fe::ZERO }; points.len()];
+    for ((p, before), slot) in points.iter().zip(prefix.iter()).zip(out.iter_mut()).rev() {
+        let zinv = inv.multiply(before);
+        inv = inv.multiply(&p.z);
+        let zinv2 = zinv.square();
+        *slot = Affine { x: p.x.multiply(&zinv2), y: p.y.multiply(&zinv2).multiply(&zinv) };
+    }
+    Some(out)
+}
+
 /// Multiples of one point, for fixed-base scalar multiplication.
 pub struct Table {
-    points: Vec<AffinePoint>,
+    points: Vec<Affine>,
+    bits: u32,
     counted: bool,
 }
 
 impl core::fmt::Debug for Table {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "Table({} points)", self.points.len())
+        write!(f, "Table({} points, {}-bit windows)", self.points.len(), self.bits)
     }
 }
 
@@ -43,49 +162,145 @@ impl Drop for Table {
 }
 
 impl Table {
-    fn build(p: &ProjectivePoint, counted: bool) -> Table {
-        let mut proj = Vec::with_capacity(WINDOWS * PER_WINDOW);
-        let mut base = *p;
-        for _ in 0..WINDOWS {
-            let mut acc = base;
-            for _ in 0..PER_WINDOW {
-                proj.push(acc);
-                acc += base;
+    fn build(p: &AffinePoint, bits: u32, counted: bool) -> Option<Table> {
+        let per_window = (1usize << bits) - 1;
+        let windows = 256usize.div_ceil(bits as usize);
+        let mut base = Affine::from_point(p)?;
+        let mut all = Vec::with_capacity(windows * per_window);
+        for _ in 0..windows {
+            let start = all.len();
+            let mut acc = Jacobian::from_affine(&base);
+            all.push(acc);
+            for _ in 1..per_window {
+                acc = acc.add_affine(&base);
+                all.push(acc);
             }
-            base = acc; // 16 · base
+            // the next window's base: 2^bits · base
+            let next = acc.add_affine(&base);
+            base = *normalize(&[next])?.first()?;
+            debug_assert_eq!(all.len() - start, per_window);
         }
-        // One inversion per point: p256 0.13 offers no batch inversion here.
-        Table { points: proj.iter().map(Curve::to_affine).collect(), counted }
+        Some(Table { points: normalize(&all)?, bits, counted })
     }
 
-    /// The table of the generator.
+    /// The table of the generator (8-bit windows, built once).
     pub fn generator() -> Table {
-        Table::build(&ProjectivePoint::GENERATOR, false)
+        let g = ProjectivePoint::GENERATOR.to_affine();
+        Table::build(&g, 8, false).unwrap_or(Table { points: Vec::new(), bits: 8, counted: false })
     }
 
-    /// A table for a key, if the budget allows one.
+    /// A table for a key (4-bit windows), if the budget allows one.
     pub fn for_key(q: &AffinePoint) -> Option<Table> {
         let taken = KEY_TABLES.fetch_add(1, Ordering::Relaxed);
         if taken >= MAX_KEY_TABLES {
             KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
             return None;
         }
-        Some(Table::build(&ProjectivePoint::from(*q), true))
+        let table = Table::build(q, 4, true);
+        if table.is_none() {
+            KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
+        }
+        table
     }
 
-    /// k·P.
-    pub fn mul(&self, k: &Scalar) -> ProjectivePoint {
-        let mut acc = ProjectivePoint::IDENTITY;
-        // big-endian bytes: the last byte holds windows 0 (low nibble) and 1
-        for (i, byte) in k.to_bytes().iter().rev().enumerate() {
-            for (w, digit) in [(2 * i, byte & 0x0f), (2 * i + 1, byte >> 4)] {
-                if digit != 0 {
-                    if let Some(p) = self.points.get(w * PER_WINDOW + usize::from(digit) - 1) {
-                        acc += p;
-                    }
-                }
+    // acc + k·P, or None if the table is empty.
+    fn add_multiple(&self, mut acc: Jacobian, k: &Scalar) -> Option<Jacobian> {
+        if self.points.is_empty() {
+            return None;
+        }
+        let per_window = (1usize << self.bits) - 1;
+        let bytes = k.to_bytes();
+        // little-endian digits of `bits` bits (4 or 8)
+        let digits = bytes.iter().rev().flat_map(|b| match self.bits {
+            8 => [Some(*b), None],
+            _ => [Some(b & 0x0f), Some(b >> 4)],
+        });
+        for (window, digit) in digits.flatten().enumerate() {
+            if digit != 0 {
+                acc = acc.add_affine(self.points.get(window * per_window + usize::from(digit) - 1)?);
             }
         }
-        acc
+        Some(acc)
+    }
+}
+
+/// Checks r == x(u1·G + u2·Q) mod n with the tables. `None` when a table is
+/// unusable (the caller then uses the reference verifier).
+pub fn verify(g: &Table, q: &Table, u1: &Scalar, u2: &Scalar, r: &Scalar) -> Option<bool> {
+    let point = q.add_multiple(g.add_multiple(Jacobian::INFINITY, u1)?, u2)?;
+    if point.is_infinity() {
+        return Some(false);
+    }
+    let r_bytes: [u8; 32] = r.to_bytes().into();
+    let r_fe = fe(&r_bytes)?;
+    let z2 = point.z.square();
+    if point.x == r_fe.multiply(&z2) {
+        return Some(true);
+    }
+    // x(R) may be r + n when that is still below p
+    Some(r_bytes < P_MINUS_N && point.x == r_fe.add(&fe(&N)?).multiply(&z2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use p256::elliptic_curve::ops::Reduce;
+    use p256::U256;
+
+    fn scalar(seed: u64) -> Scalar {
+        let mut b = [0u8; 32];
+        let mut x = seed;
+        for byte in &mut b {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *byte = x as u8;
+        }
+        <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(b))
+    }
+
+    fn x_of(j: &Jacobian) -> Fe {
+        let a = normalize(&[*j]).unwrap();
+        a[0].x
+    }
+
+    #[test]
+    fn table_multiples_match_p256() {
+        let g = Table::generator();
+        assert_eq!(g.points.len(), 32 * 255);
+        let q_point = (ProjectivePoint::GENERATOR * scalar(99)).to_affine();
+        let q = Table::for_key(&q_point).unwrap();
+        assert_eq!(q.points.len(), 64 * 15);
+        for seed in 1..40u64 {
+            let k = scalar(seed);
+            let want_g = Affine::from_point(&(ProjectivePoint::GENERATOR * k).to_affine()).unwrap();
+            assert_eq!(x_of(&g.add_multiple(Jacobian::INFINITY, &k).unwrap()), want_g.x);
+            let want_q = Affine::from_point(&(ProjectivePoint::from(q_point) * k).to_affine()).unwrap();
+            assert_eq!(x_of(&q.add_multiple(Jacobian::INFINITY, &k).unwrap()), want_q.x);
+        }
+        // edge scalars: 1, n−1 (the negation), and 2^255-ish
+        for k in [Scalar::ONE, -Scalar::ONE, scalar(7) + scalar(8)] {
+            let want = Affine::from_point(&(ProjectivePoint::GENERATOR * k).to_affine()).unwrap();
+            assert_eq!(x_of(&g.add_multiple(Jacobian::INFINITY, &k).unwrap()), want.x);
+        }
+        // zero gives infinity
+        assert!(g.add_multiple(Jacobian::INFINITY, &Scalar::ZERO).unwrap().is_infinity());
+    }
+
+    #[test]
+    fn exceptional_additions() {
+        let g = Affine::from_point(&ProjectivePoint::GENERATOR.to_affine()).unwrap();
+        let p = Jacobian::from_affine(&g);
+        // P + P doubles, P + (−P) is infinity
+        let two = Affine::from_point(&(ProjectivePoint::GENERATOR + ProjectivePoint::GENERATOR).to_affine()).unwrap();
+        assert_eq!(x_of(&p.add_affine(&g)), two.x);
+        let neg = Affine { x: g.x, y: g.y.neg() };
+        assert!(p.add_affine(&neg).is_infinity());
+        // u1·G + u2·Q where the two halves cancel: verify answers, and false
+        let q_point = ProjectivePoint::GENERATOR.to_affine();
+        let q = Table::for_key(&q_point).unwrap();
+        let gt = Table::generator();
+        let k = scalar(5);
+        assert_eq!(verify(&gt, &q, &k, &(-k), &Scalar::ONE), Some(false));
     }
 }
