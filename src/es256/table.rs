@@ -19,9 +19,12 @@ use p256::elliptic_curve::sec1::ToEncodedPoint;
 use p256::{AffinePoint, FieldBytes, FieldElement as Fe, ProjectivePoint, Scalar};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The most key tables alive at once (each about 61 KiB); past it, keys
+/// Window width of key tables, in bits (8: 32 windows × 255 points).
+pub const KEY_WINDOW_BITS: u32 = 8;
+
+/// The most key tables alive at once (each about 510 KiB); past it, keys
 /// verify without one.
-pub const MAX_KEY_TABLES: usize = 32;
+pub const MAX_KEY_TABLES: usize = 8;
 
 static KEY_TABLES: AtomicUsize = AtomicUsize::new(0);
 
@@ -189,14 +192,14 @@ impl Table {
         Table::build(&g, 8, false).unwrap_or(Table { points: Vec::new(), bits: 8, counted: false })
     }
 
-    /// A table for a key (4-bit windows), if the budget allows one.
+    /// A table for a key, if the budget allows one.
     pub fn for_key(q: &AffinePoint) -> Option<Table> {
         let taken = KEY_TABLES.fetch_add(1, Ordering::Relaxed);
         if taken >= MAX_KEY_TABLES {
             KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
             return None;
         }
-        let table = Table::build(q, 4, true);
+        let table = Table::build(q, KEY_WINDOW_BITS, true);
         if table.is_none() {
             KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
         }
@@ -270,7 +273,7 @@ mod tests {
         assert_eq!(g.points.len(), 32 * 255);
         let q_point = (ProjectivePoint::GENERATOR * scalar(99)).to_affine();
         let q = Table::for_key(&q_point).unwrap();
-        assert_eq!(q.points.len(), 64 * 15);
+        assert_eq!(q.points.len(), 32 * 255);
         for seed in 1..40u64 {
             let k = scalar(seed);
             let want_g = Affine::from_point(&(ProjectivePoint::GENERATOR * k).to_affine()).unwrap();
