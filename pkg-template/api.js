@@ -212,6 +212,10 @@ function inner(keySet) {
 /** Verifies a JWT (ES256 only) and its claims, as jose's `jwtVerify`. */
 export async function jwtVerify(jwt, keySet, options) {
   const remote = remoteSets.get(keySet);
+  if (!remote && typeof jwt === 'string') {
+    const key = optionsKey(options);
+    if (key !== undefined) return verifierFor(inner(keySet), key, options).verify(jwt);
+  }
   const [header, payload] = remote
     ? await remote.jwtVerify(jwt, options).catch(rethrow)
     : call(wasm.jwtVerify, jwt, inner(keySet), options);
@@ -239,8 +243,17 @@ export function createVerifier(keySet, options) {
   if (remote) {
     return Object.freeze({ verify: (token) => jwtVerify(token, keySet, options) });
   }
-  const v = call((k, o) => new wasm.Verifier(k, o), inner(keySet), options);
-  const parsed = new Map(); // entry id -> parsed JSON; bounded like the Rust cache
+  return makeVerifier(inner(keySet), options);
+}
+
+// Parsed results by cache entry id, per key set (entries are shared by
+// every verifier of the set); bounded like the Rust cache.
+const parsedBySet = new WeakMap();
+
+function makeVerifier(set, options) {
+  const v = call((k, o) => new wasm.Verifier(k, o), set, options);
+  let parsed = parsedBySet.get(set);
+  if (!parsed) parsedBySet.set(set, (parsed = new Map()));
   return Object.freeze({
     async verify(token) {
       if (typeof token !== 'string') throw new JWSInvalid('compact JWS must be a string');
@@ -255,6 +268,30 @@ export function createVerifier(keySet, options) {
       return { payload: { ...hit.payload }, protectedHeader: { ...hit.protectedHeader } };
     },
   });
+}
+
+// jwtVerify keeps a verifier per distinct options of a key set, so repeat
+// calls skip parsing the options object too. Only options made of plain
+// values qualify (their JSON says everything about them).
+const plainOption = (v) => v === undefined || typeof v === 'string' || typeof v === 'number'
+  || typeof v === 'boolean' || v instanceof Date || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+function optionsKey(options) {
+  if (options === undefined || options === null) return '';
+  if (typeof options !== 'object' || Array.isArray(options)) return undefined;
+  for (const k in options) if (!plainOption(options[k])) return undefined;
+  return JSON.stringify(options);
+}
+const verifiersBySet = new WeakMap();
+function verifierFor(set, key, options) {
+  let byKey = verifiersBySet.get(set);
+  if (!byKey) verifiersBySet.set(set, (byKey = new Map()));
+  let v = byKey.get(key);
+  if (!v) {
+    v = makeVerifier(set, options);
+    if (byKey.size >= 32) byKey.delete(byKey.keys().next().value);
+    byKey.set(key, v);
+  }
+  return v;
 }
 
 /**

@@ -24,7 +24,9 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct KeySet {
     inner: jwk::JwkSet,
-    cache: std::cell::RefCell<crate::token_cache::TokenCache>,
+    // Shared with the verifiers made from this set (createVerifier, and
+    // jwtVerify's per-options verifiers).
+    cache: std::rc::Rc<std::cell::RefCell<crate::token_cache::TokenCache>>,
 }
 
 #[wasm_bindgen]
@@ -134,7 +136,7 @@ pub struct Verifier {
     keys: jwk::JwkSet,
     opts: crate::claims::VerifyOptions,
     fixed_now: bool,
-    cache: crate::token_cache::TokenCache,
+    cache: std::rc::Rc<std::cell::RefCell<crate::token_cache::TokenCache>>,
 }
 
 #[wasm_bindgen]
@@ -146,7 +148,7 @@ impl Verifier {
         opts.validate().map_err(|e| to_js_error(&e.into()))?;
         let fixed_now = !options.is_undefined() && !options.is_null()
             && js_sys::Reflect::get(options, &JsValue::from_str("currentDate")).is_ok_and(|d| !d.is_undefined());
-        Ok(Verifier { keys: keys.inner.clone(), opts, fixed_now, cache: Default::default() })
+        Ok(Verifier { keys: keys.inner.clone(), opts, fixed_now, cache: keys.cache.clone() })
     }
 
     /// Verifies `token`; returns its cache entry id (see `json`).
@@ -154,15 +156,17 @@ impl Verifier {
         if !self.fixed_now {
             self.opts.now = (js_sys::Date::now() / 1000.0).floor() as i64;
         }
-        if let Some(hit) = self.cache.lookup_id(token, &self.opts) {
+        let mut cache = self.cache.borrow_mut();
+        if let Some(hit) = cache.lookup_id(token, &self.opts) {
             return hit.map_err(|e| to_js_error(&e));
         }
-        verify::jwt_verify_into_cache(token, &self.keys, &self.opts, &mut self.cache).map_err(|e| to_js_error(&e))
+        verify::jwt_verify_into_cache(token, &self.keys, &self.opts, &mut cache).map_err(|e| to_js_error(&e))
     }
 
     /// `[protectedHeaderJson, payloadJson]` of an entry id.
     pub fn json(&self, id: u32) -> JsResult<Array> {
-        let jwt = self.cache.by_id(id).ok_or_else(|| errors::coded("ERR_JOSE_GENERIC", "unknown cache entry"))?;
+        let cache = self.cache.borrow();
+        let jwt = cache.by_id(id).ok_or_else(|| errors::coded("ERR_JOSE_GENERIC", "unknown cache entry"))?;
         Ok(Array::of2(&JsValue::from_str(&jwt.header.json), &JsValue::from_str(&jwt.claims_json)))
     }
 }

@@ -61,3 +61,22 @@ test('jwtVerify remembers verified tokens per key set', async () => {
   assert.equal(stats.misses, 1, 'verified in full once');
   assert.ok(stats.bytes > token.length);
 });
+
+test('jwtVerify keeps each distinct options object correct while reusing parsed ones', async () => {
+  const set = createLocalJWKSet({ keys: [key.jwk] });
+  const token = await joseJwt(key, { sub: 'u', aud: 'api', exp: 2_000_000_000 });
+  const at = (ms) => ({ audience: 'api', currentDate: new Date(ms) });
+  for (const [ms, ok] of [[1_999_999_999_000, true], [2_000_000_000_000, false], [1_999_999_999_000, true], [2_000_000_001_000, false]]) {
+    const r = await jwtVerify(token, set, at(ms)).then(() => true, (e) => (e instanceof errors.JWTExpired ? false : e));
+    assert.equal(r, ok, `currentDate ${ms}`);
+  }
+  // same options in another key order, or with a non-plain value (general path)
+  const base = { audience: 'api', subject: 'u', currentDate: new Date(1_999_999_999_000) };
+  assert.equal((await jwtVerify(token, set, { subject: 'u', currentDate: base.currentDate, audience: 'api' })).payload.sub, 'u');
+  assert.equal((await jwtVerify(token, set, { ...base, extra: () => 1 })).payload.sub, 'u');
+  await assert.rejects(jwtVerify(token, set, { ...base, audience: ['other'] }), errors.JWTClaimValidationFailed);
+  await assert.rejects(jwtVerify(token, set, { ...base, clockTolerance: Number.NaN }), errors.OptionsInvalid);
+  await assert.rejects(jwtVerify(token, set, { ...base, clockTolerance: null }), errors.OptionsInvalid);
+  // an expired hit drops its entry, so the calls after each expiry verify in full again
+  assert.equal(set.cacheStats().misses, 3);
+});
