@@ -68,6 +68,15 @@ add('node', await measure(lib, jose, fixture));
   }
 }
 
+// Bundles `entry` in `dir` the way wrangler does (workerd conditions, .wasm
+// left as a module), with edgetoken and jose resolved from this repository.
+function bundleWorker(dir, entry, outfile) {
+  execFileSync(path.join(repo, 'node_modules', '.bin', 'esbuild'), [entry, '--bundle', '--format=esm', '--platform=neutral',
+    '--main-fields=module,main', '--conditions=workerd,worker,browser', '--external:*.wasm', `--outfile=${outfile}`,
+    '--log-level=error', `--alias:edgetoken=${path.join(repo, 'pkg', 'workerd.js')}`,
+    `--alias:jose=${path.join(repo, 'node_modules', 'jose', 'dist', 'webapi', 'index.js')}`], { cwd: dir });
+}
+
 // workerd: one worker bundled with esbuild as wrangler would, both libraries inside.
 {
   const dir = mkdtempSync(path.join(tmpdir(), 'edgetoken-bench-'));
@@ -75,10 +84,7 @@ add('node', await measure(lib, jose, fixture));
     writeFileSync(path.join(dir, 'worker.mjs'), `import * as lib from 'edgetoken'; import * as jose from 'jose';
       import { measure } from ${JSON.stringify(path.join(repo, 'bench', 'core.mjs'))};
       export default { async fetch(request) { return Response.json(await measure(lib, jose, await request.json())); } };`);
-    execFileSync(path.join(repo, 'node_modules', '.bin', 'esbuild'), ['worker.mjs', '--bundle', '--format=esm', '--platform=neutral',
-      '--main-fields=module,main', '--conditions=workerd,worker,browser', '--external:*.wasm', '--outfile=out/worker.js',
-      '--log-level=error', `--alias:edgetoken=${path.join(repo, 'pkg', 'workerd.js')}`,
-      `--alias:jose=${path.join(repo, 'node_modules', 'jose', 'dist', 'webapi', 'index.js')}`], { cwd: dir });
+    bundleWorker(dir, 'worker.mjs', 'out/worker.js');
     writeFileSync(path.join(dir, 'out', 'edgetoken_bg.wasm'), readFileSync(path.join(repo, 'pkg', 'edgetoken_bg.wasm')));
     const mf = new Miniflare({ compatibilityDate: '2025-09-01', modules: true, modulesRoot: path.join(dir, 'out'),
       scriptPath: path.join(dir, 'out', 'worker.js'), modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }] });
@@ -93,10 +99,7 @@ add('node', await measure(lib, jose, fixture));
     // (workerd's clock stands still inside a request, so time it from here).
     const firstRequest = async (source) => {
       writeFileSync(path.join(dir, 'cold.mjs'), source);
-      execFileSync(path.join(repo, 'node_modules', '.bin', 'esbuild'), ['cold.mjs', '--bundle', '--format=esm', '--platform=neutral',
-        '--main-fields=module,main', '--conditions=workerd,worker,browser', '--external:*.wasm', '--outfile=out/cold.js',
-        '--log-level=error', `--alias:edgetoken=${path.join(repo, 'pkg', 'workerd.js')}`,
-        `--alias:jose=${path.join(repo, 'node_modules', 'jose', 'dist', 'webapi', 'index.js')}`], { cwd: dir });
+      bundleWorker(dir, 'cold.mjs', 'out/cold.js');
       const runs = [];
       for (let i = 0; i < 5; i += 1) {
         const w = new Miniflare({ compatibilityDate: '2025-09-01', modules: true, modulesRoot: path.join(dir, 'out'),

@@ -82,12 +82,17 @@ pub fn check_claims(jws: VerifiedJws, opts: &VerifyOptions) -> Result<VerifiedJw
 /// Verifies a token not in the cache and adds it; returns its entry id.
 /// The caller has checked `opts` and looked the token up already.
 pub fn jwt_verify_into_cache(token: &str, keys: &JwkSet, opts: &VerifyOptions, cache: &mut TokenCache) -> Result<u32, Error> {
+    verify_and_insert(token, keys, opts, cache)?;
+    cache.id_of(token).ok_or(Error::Signature)
+}
+
+// The full verification of a token the cache does not hold, then storing it.
+fn verify_and_insert<'c>(token: &str, keys: &JwkSet, opts: &VerifyOptions, cache: &'c mut TokenCache) -> Result<&'c VerifiedJwt, Error> {
     let t = parse_es256(token)?;
     let key = keys.select(t.header.kid()?)?;
     let jwt = parse_jwt(verify_with(t, &key.key)?)?;
     validate_jwt(&jwt, opts)?;
-    cache.insert(token, jwt, &key.key, opts.now as f64);
-    cache.id_of(token).ok_or(Error::Signature)
+    Ok(cache.insert(token, jwt, &key.key, opts.now as f64))
 }
 
 /// Like [`jwt_verify`], remembering verified tokens in `cache` so a repeat
@@ -102,11 +107,7 @@ pub fn jwt_verify_cached<'c>(
     if cache.contains(token) {
         return cache.lookup(token, opts).unwrap_or(Err(Error::Signature));
     }
-    let t = parse_es256(token)?;
-    let key = keys.select(t.header.kid()?)?;
-    let jwt = parse_jwt(verify_with(t, &key.key)?)?;
-    validate_jwt(&jwt, opts)?;
-    Ok(cache.insert(token, jwt, &key.key, opts.now as f64))
+    verify_and_insert(token, keys, opts, cache)
 }
 
 /// Verifies a compact JWS signed with ES256 by a key from `keys`.

@@ -186,11 +186,14 @@ impl Remote {
     }
 }
 
-/// Verifies a token's signature with the key the cache provides.
-async fn verified(remote: Rc<Remote>, text: &str) -> Result<verify::VerifiedJws, JsValue> {
+/// Verifies a token's signature with the key the cache provides; returns
+/// the verified JWS and the key.
+async fn verified(remote: Rc<Remote>, text: &str) -> Result<(verify::VerifiedJws, Jwk), JsValue> {
     let kid = verify::parse_es256(text).map_err(js_err)?.header.kid().map_err(|e| js_err(e.into()))?.map(str::to_owned);
     let key = remote.key_for(kid).await.map_err(js_err)?;
-    verify::verify_with(verify::parse_es256(text).map_err(js_err)?, &key.key).map_err(js_err)
+    // parsed again: the first parse borrowed `text` across the await
+    let jws = verify::verify_with(verify::parse_es256(text).map_err(js_err)?, &key.key).map_err(js_err)?;
+    Ok((jws, key))
 }
 
 /// A JWK Set fetched from a URL, cached, refetched on rotation.
@@ -250,9 +253,8 @@ impl RemoteKeySet {
                     return Ok(Array::of2(&JsValue::from_str(&jwt.header.json), &JsValue::from_str(&jwt.claims_json)).into());
                 }
             }
-            let kid = verify::parse_es256(&text).map_err(js_err)?.header.kid().map_err(|e| js_err(e.into()))?.map(str::to_owned);
-            let key = remote.clone().key_for(kid).await.map_err(js_err)?;
-            let jwt = verify::parse_jwt(verify::verify_with(verify::parse_es256(&text).map_err(js_err)?, &key.key).map_err(js_err)?).map_err(js_err)?;
+            let (jws, key) = verified(remote.clone(), &text).await?;
+            let jwt = verify::parse_jwt(jws).map_err(js_err)?;
             verify::validate_jwt(&jwt, &opts).map_err(js_err)?;
             let mut tokens = remote.tokens.borrow_mut();
             let jwt = tokens.insert(&text, jwt, &key.key, now());
@@ -268,7 +270,7 @@ impl RemoteKeySet {
             .and_then(|_| super::token_text(token));
         let remote = self.inner.clone();
         future_to_promise(async move {
-            let jws = verified(remote, &prepared?).await?;
+            let (jws, _) = verified(remote, &prepared?).await?;
             Ok(Array::of2(&jws.header.json.into(), &Uint8Array::from(jws.payload.as_slice()).into()).into())
         })
     }

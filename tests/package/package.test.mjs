@@ -72,6 +72,16 @@ test('Node ESM and CommonJS', () => {
   }
 });
 
+// Serves `root` on 127.0.0.1 and runs its index page (see runPage).
+async function servePage(root) {
+  const server = await startServer({ mounts: [['/', root]] });
+  try {
+    return await runPage(server.url);
+  } finally {
+    await server.close();
+  }
+}
+
 async function runPage(url) {
   const page = await browser.newPage();
   const errors = [];
@@ -97,12 +107,7 @@ test('a Vite app built for production, in Chromium', async () => {
   const dist = path.join(dir, 'dist');
   const assets = readdirSync(path.join(dist, 'assets'));
   assert.ok(assets.some((f) => f.endsWith('.wasm')), `the wasm is emitted as an asset: ${assets}`);
-  const server = await startServer({ mounts: [['/', dist]] });
-  try {
-    assert.deepEqual(await runPage(server.url), expected());
-  } finally {
-    await server.close();
-  }
+  assert.deepEqual(await servePage(dist), expected());
 });
 
 test('a plain page with <script type="module"> and no bundler', async () => {
@@ -115,12 +120,7 @@ test('a plain page with <script type="module"> and no bundler', async () => {
     </script>`,
     'fixture.json': JSON.stringify(fixture),
   });
-  const server = await startServer({ mounts: [['/', dir]] });
-  try {
-    assert.deepEqual(await runPage(server.url), expected());
-  } finally {
-    await server.close();
-  }
+  assert.deepEqual(await servePage(dir), expected());
 });
 
 test('a worker bundled the way wrangler does (workerd conditions, .wasm as CompiledWasm), in workerd', async () => {
