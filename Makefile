@@ -75,6 +75,7 @@ test-rust:
 lint: build
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
+	cargo clippy --lib --target $(WASM_TARGET) --no-default-features -- -D warnings
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 test-node: build

@@ -6,7 +6,7 @@
 
 use crate::error::{ClaimError, ClaimReason, OptionsError};
 use crate::token::Header;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// What a token's claims must satisfy. Build with [`VerifyOptions::at`]; the
 /// current time is always given, never read from a clock.
@@ -99,7 +99,7 @@ fn normalize_typ(t: &str) -> String {
 }
 
 /// Checks the JSON types of registered claims that are present.
-fn check_types(claims: &Map<String, Value>) -> Result<(), ClaimError> {
+fn check_types(claims: &Map) -> Result<(), ClaimError> {
     for name in ["iss", "sub", "jti"] {
         if let Some(v) = claims.get(name) {
             if !v.is_string() {
@@ -127,12 +127,12 @@ fn check_types(claims: &Map<String, Value>) -> Result<(), ClaimError> {
     Ok(())
 }
 
-fn number(claims: &Map<String, Value>, name: &str) -> Option<f64> {
+fn number(claims: &Map, name: &str) -> Option<f64> {
     claims.get(name).and_then(Value::as_f64)
 }
 
 /// Validates `claims` (and the `typ` header) against `opts`.
-pub fn validate(header: &Header, claims: &Map<String, Value>, opts: &VerifyOptions) -> Result<(), ClaimError> {
+pub fn validate(header: &Header, claims: &Map, opts: &VerifyOptions) -> Result<(), ClaimError> {
     if let Some(want) = &opts.typ {
         let ok = header.typ().is_some_and(|t| normalize_typ(t) == normalize_typ(want));
         if !ok {

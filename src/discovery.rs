@@ -3,7 +3,7 @@
 
 use crate::error::FetchError;
 use crate::json;
-use serde_json::Value;
+use crate::json::Value;
 
 /// The URL of an issuer's OpenID configuration: the issuer with any
 /// trailing `/` removed, then `/.well-known/openid-configuration`.
@@ -43,7 +43,7 @@ pub fn parse_configuration(text: &str, expected_issuer: &str) -> Result<Configur
     let issuer = string("issuer")?.ok_or_else(|| invalid("no \"issuer\""))?;
     if issuer != expected_issuer {
         return Err(invalid(format!(
-            "\"issuer\" is {issuer:?}, expected {expected_issuer:?}"
+            "\"issuer\" is {}, expected {}", json::quote(&issuer), json::quote(expected_issuer)
         )));
     }
     let jwks_uri = string("jwks_uri")?.ok_or_else(|| invalid("no \"jwks_uri\""))?;

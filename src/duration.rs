@@ -25,7 +25,13 @@ pub fn parse_seconds(text: &str) -> Option<f64> {
     if !valid_number {
         return None;
     }
-    let value: f64 = number.parse().ok()?;
+    // A JSON number but for leading zeros, which jose's durations allow.
+    let trimmed = number.trim_start_matches('0');
+    let value = if trimmed.is_empty() || trimmed.starts_with('.') {
+        crate::json::parse_number(&format!("0{trimmed}"))?
+    } else {
+        crate::json::parse_number(trimmed)?
+    };
     let scale = match unit.as_str() {
         "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
         "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
@@ -49,7 +55,7 @@ mod tests {
             ("0s", 0.0), ("1 second", 1.0), ("45secs", 45.0), ("2m", 120.0),
             ("1.5 minutes", 90.0), ("1h", 3600.0), ("3 HRS", 10_800.0),
             ("1d", 86_400.0), ("2 weeks", 1_209_600.0), ("1y", 31_557_600.0),
-            ("0.4s", 0.0), ("0.5s", 1.0),
+            ("0.4s", 0.0), ("0.5s", 1.0), ("007s", 7.0), ("00.5 h", 1800.0),
         ];
         for (text, want) in cases {
             assert_eq!(parse_seconds(text), Some(want), "{text}");

@@ -131,7 +131,8 @@ impl fmt::Display for ParseError {
             ParseError::MissingAlg => f.write_str("JWS header has no \"alg\""),
             ParseError::AlgNotAllowed { expected, actual } => write!(
                 f,
-                "\"alg\" (Algorithm) Header Parameter value {actual:?} not allowed (only {expected})"
+                "\"alg\" (Algorithm) Header Parameter value {} not allowed (only {expected})",
+                crate::json::quote(actual)
             ),
             ParseError::HeaderParam { name } => {
                 write!(f, "JWS header parameter \"{name}\" has the wrong type")
@@ -242,20 +243,20 @@ impl fmt::Display for KeySetError {
         match self {
             KeySetError::Invalid { detail } => write!(f, "invalid JWK Set: {detail}"),
             KeySetError::NoMatchingKey { kid: Some(kid) } => {
-                write!(f, "no ES256 key in the JWK Set has kid {kid:?}")
+                write!(f, "no ES256 key in the JWK Set has kid {}", crate::json::quote(kid))
             }
             KeySetError::NoMatchingKey { kid: None } => {
                 f.write_str("no ES256 key in the JWK Set matches the token")
             }
             KeySetError::MultipleMatchingKeys { kid, count } => match kid {
-                Some(kid) => write!(f, "{count} keys in the JWK Set have kid {kid:?}"),
+                Some(kid) => write!(f, "{count} keys in the JWK Set have kid {}", crate::json::quote(kid)),
                 None => write!(
                     f,
                     "the token has no kid and the JWK Set has {count} candidate keys"
                 ),
             },
             KeySetError::KeyInvalid { kid, reason } => {
-                write!(f, "the JWK with kid {kid:?} is invalid: {reason}")
+                write!(f, "the JWK with kid {} is invalid: {reason}", crate::json::quote(kid))
             }
         }
     }
@@ -429,7 +430,7 @@ impl fmt::Display for FetchError {
                 write!(f, "redirected to another origin ({to}); refusing its answer")
             }
             FetchError::ContentType { actual } => {
-                write!(f, "expected a JSON response, got Content-Type {actual:?}")
+                write!(f, "expected a JSON response, got Content-Type {}", crate::json::quote(actual))
             }
             FetchError::Invalid { detail } => f.write_str(detail),
         }

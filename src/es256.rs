@@ -1,31 +1,33 @@
 //! The ES256 primitive: ECDSA over P-256 with SHA-256, signatures as raw
-//! 64-byte `r || s` (RFC 7518 §3.4), on RustCrypto `p256`.
+//! 64-byte `r || s` (RFC 7518 §3.4), on RustCrypto `p256`'s field and
+//! scalar arithmetic.
 //!
 //! [`PublicKey::verify`] computes u1·G + u2·Q with fixed-base tables (see
-//! [`table`]): G's is built once, each key's after a few verifications.
-//! [`PublicKey::verify_reference`] is the plain `p256` verifier, kept as the
-//! reference the tables are tested against.
+//! [`table`]): G's is built once, each key's after a few verifications;
+//! until then (and for keys past the table budget) u2·Q uses 4-bit windows.
+//! The tests check both paths against `p256`'s own ECDSA verifier, the
+//! reference, on every Wycheproof vector and on random signatures.
 
 pub mod table;
 
-use p256::ecdsa::signature::Verifier;
-use p256::ecdsa::{Signature, VerifyingKey};
+use p256::elliptic_curve::ff::{Field, PrimeField};
 use p256::elliptic_curve::ops::{Invert, Reduce};
-use p256::{Scalar, U256};
+use p256::{FieldBytes, Scalar, U256};
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
-use table::Table;
+use table::{Affine, Table};
 
 static GENERATOR: OnceLock<Table> = OnceLock::new();
 
 /// A P-256 public key, checked to be a valid point on the curve.
 #[derive(Debug, Clone)]
 pub struct PublicKey {
-    key: VerifyingKey,
+    point: Affine,
+    sec1: [u8; 65],
     // Built once the key has verified a few signatures (a table costs a
-    // few milliseconds, a plain verification under one), shared by clones;
-    // `None` inside when the table budget was spent.
+    // few milliseconds, a windowed verification under one), shared by
+    // clones; `None` inside when the table budget was spent.
     table: Arc<OnceLock<Option<Table>>>,
     uses: Arc<AtomicU32>,
 }
@@ -35,24 +37,41 @@ pub const TABLE_AFTER_USES: u32 = 3;
 
 impl PartialEq for PublicKey {
     fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
+        self.point == other.point
     }
 }
 impl Eq for PublicKey {}
+
+// r and s of a raw signature, each in [1, n−1].
+fn parse(signature: &[u8]) -> Option<(Scalar, Scalar)> {
+    let scalar = |bytes: &[u8]| -> Option<Scalar> {
+        let bytes: [u8; 32] = bytes.try_into().ok()?;
+        let k: Option<Scalar> = Scalar::from_repr(FieldBytes::from(bytes)).into();
+        k.filter(|k| !bool::from(k.is_zero()))
+    };
+    if signature.len() != 64 {
+        return None;
+    }
+    Some((scalar(signature.get(..32)?)?, scalar(signature.get(32..)?)?))
+}
 
 impl PublicKey {
     /// Builds a key from its affine coordinates (32 bytes each, big-endian).
     /// `None` if either is not 32 bytes or the point is not on the curve.
     pub fn from_coordinates(x: &[u8], y: &[u8]) -> Option<PublicKey> {
-        if x.len() != 32 || y.len() != 32 {
-            return None;
-        }
+        let x: &[u8; 32] = x.try_into().ok()?;
+        let y: &[u8; 32] = y.try_into().ok()?;
+        let point = Affine::from_coordinates(x, y)?;
         let mut sec1 = [0u8; 65];
         sec1[0] = 0x04;
         sec1.get_mut(1..33)?.copy_from_slice(x);
         sec1.get_mut(33..65)?.copy_from_slice(y);
-        let key = VerifyingKey::from_sec1_bytes(&sec1).ok()?;
-        Some(PublicKey { key, table: Arc::new(OnceLock::new()), uses: Arc::new(AtomicU32::new(0)) })
+        Some(PublicKey { point, sec1, table: Arc::new(OnceLock::new()), uses: Arc::new(AtomicU32::new(0)) })
+    }
+
+    /// The key as an uncompressed SEC1 point (`04 || x || y`).
+    pub fn to_sec1(&self) -> [u8; 65] {
+        self.sec1
     }
 
     /// Verifies `signature` (raw `r || s`) over `message`. Any other
@@ -60,36 +79,35 @@ impl PublicKey {
     /// `false`. High-S signatures are accepted: JWS does not forbid them.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
         if self.table.get().is_none() && self.uses.fetch_add(1, Ordering::Relaxed) < TABLE_AFTER_USES {
-            return self.verify_reference(message, signature);
+            return self.verify_windowed(message, signature);
         }
         self.verify_table(message, signature)
     }
 
-    /// Verifies through the fixed-base tables (building them now if
-    /// needed), or the reference when the table budget is spent.
+    /// Verifies through the key's fixed-base table (building it now if
+    /// needed), or by windows when the table budget is spent.
     pub fn verify_table(&self, message: &[u8], signature: &[u8]) -> bool {
-        let Some(sig) = parse(signature) else { return false };
-        let table = self.table.get_or_init(|| Table::for_key(self.key.as_affine()));
-        let Some(q) = table else { return self.key.verify(message, &sig).is_ok() };
+        let table = self.table.get_or_init(|| Table::for_key(&self.point));
+        let Some(q) = table else { return self.verify_windowed(message, signature) };
+        self.check(message, signature, |g, u1, u2, r| table::verify(g, q, u1, u2, r))
+    }
+
+    /// Verifies without the key's table: u2·Q by 4-bit windows, u1·G from
+    /// G's table.
+    pub fn verify_windowed(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.check(message, signature, |g, u1, u2, r| table::verify_windowed(g, &self.point, u1, u2, r))
+    }
+
+    fn check(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+        combine: impl FnOnce(&Table, &Scalar, &Scalar, &Scalar) -> Option<bool>,
+    ) -> bool {
+        let Some((r, s)) = parse(signature) else { return false };
         let g = GENERATOR.get_or_init(Table::generator);
-        let (r, s) = sig.split_scalars();
         let z = <Scalar as Reduce<U256>>::reduce_bytes(&Sha256::digest(message));
-        let w = *s.invert_vartime();
-        match table::verify(g, q, &(z * w), &(*r * w), &r) {
-            Some(ok) => ok,
-            None => self.key.verify(message, &sig).is_ok(),
-        }
+        let Some(w) = Option::<Scalar>::from(s.invert_vartime()) else { return false };
+        combine(g, &(z * w), &(r * w), &r).unwrap_or(false)
     }
-
-    /// The plain `p256` verifier: the reference for [`PublicKey::verify`].
-    pub fn verify_reference(&self, message: &[u8], signature: &[u8]) -> bool {
-        parse(signature).is_some_and(|sig| self.key.verify(message, &sig).is_ok())
-    }
-}
-
-fn parse(signature: &[u8]) -> Option<Signature> {
-    if signature.len() != 64 {
-        return None;
-    }
-    Signature::from_slice(signature).ok()
 }

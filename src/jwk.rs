@@ -5,7 +5,7 @@ use crate::b64;
 use crate::error::{JwkError, KeySetError};
 use crate::es256::PublicKey;
 use crate::json;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// The largest JWK Set document accepted, in bytes.
 pub const MAX_JWKS_BYTES: usize = 256 * 1024;
@@ -25,7 +25,7 @@ fn malformed(detail: impl Into<String>) -> JwkError {
     JwkError::Malformed { detail: detail.into() }
 }
 
-fn opt_str<'a>(m: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, JwkError> {
+fn opt_str<'a>(m: &'a Map, name: &str) -> Result<Option<&'a str>, JwkError> {
     match m.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -43,24 +43,24 @@ impl Jwk {
     /// Validates one JWK object: `kty` EC, `crv` P-256, 32-byte `x`/`y` on
     /// the curve, no private part, and `use`/`key_ops`/`alg` (when present)
     /// allowing ES256 signature verification.
-    pub fn from_map(m: &Map<String, Value>) -> Result<Jwk, JwkError> {
+    pub fn from_map(m: &Map) -> Result<Jwk, JwkError> {
         let not_for = |detail: String| JwkError::NotForEs256 { detail };
         let kty = opt_str(m, "kty")?.ok_or_else(|| malformed("JWK has no \"kty\""))?;
         if kty != "EC" {
-            return Err(not_for(format!("kty {kty:?} is not EC")));
+            return Err(not_for(format!("kty {} is not EC", json::quote(kty))));
         }
         let crv = opt_str(m, "crv")?.ok_or_else(|| malformed("EC JWK has no \"crv\""))?;
         if crv != "P-256" {
-            return Err(not_for(format!("crv {crv:?} is not P-256")));
+            return Err(not_for(format!("crv {} is not P-256", json::quote(crv))));
         }
         if let Some(alg) = opt_str(m, "alg")? {
             if alg != "ES256" {
-                return Err(not_for(format!("alg {alg:?} is not ES256")));
+                return Err(not_for(format!("alg {} is not ES256", json::quote(alg))));
             }
         }
         if let Some(u) = opt_str(m, "use")? {
             if u != "sig" {
-                return Err(not_for(format!("use {u:?} is not \"sig\"")));
+                return Err(not_for(format!("use {} is not \"sig\"", json::quote(u))));
             }
         }
         if let Some(ops) = m.get("key_ops") {

@@ -7,7 +7,7 @@
 
 use crate::json;
 use core::fmt;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// Which wire format the issuer speaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +71,7 @@ impl Profile {
                         ("API_KEY_ID".into(), api_key_id.clone()),
                         ("content-type".into(), "application/json".into()),
                     ],
-                    body: Value::Object(body).to_string(),
+                    body: body.to_json(),
                 }
             }
             Profile::OAuth2 { endpoint, client_id } => Request {
@@ -97,7 +97,7 @@ impl Profile {
                         ("API_KEY_ID".into(), api_key_id.clone()),
                         ("content-type".into(), "application/json".into()),
                     ],
-                    body: Value::Object(body).to_string(),
+                    body: body.to_json(),
                 })
             }
             Profile::OAuth2 { client_id, .. } => revocation_endpoint.map(|url| Request {
@@ -291,8 +291,7 @@ mod tests {
         assert_eq!(r.method, "POST");
         assert_eq!(r.url, "http://i/api/v0/token/K");
         assert!(r.headers.contains(&("API_KEY_ID".into(), "K".into())));
-        let body: Value = serde_json::from_str(&r.body).unwrap();
-        assert_eq!(body, serde_json::json!({"grant_type": "refresh_token", "refresh_token": "12:ab\"c"}));
+        assert_eq!(r.body, r#"{"grant_type":"refresh_token","refresh_token":"12:ab\"c"}"#);
         let r = oauth().refresh_request("a+b/c=");
         assert_eq!(r.body, "grant_type=refresh_token&refresh_token=a%2Bb%2Fc%3D&client_id=c+1%26");
         assert_eq!(r.headers[0].1, "application/x-www-form-urlencoded");

@@ -5,7 +5,7 @@
 
 use crate::json;
 use crate::refresh::{parse_refresh_response, Profile, RefreshError, TokenResponse};
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// The version tag of the stored format.
 pub const STORED_VERSION: u64 = 1;
@@ -44,7 +44,7 @@ impl CorruptValue {
 pub fn login_tokens(text: &str) -> Result<TokenResponse, RefreshError> {
     let doc = json::parse_object(text).map_err(|e| RefreshError::InvalidResponse { detail: format!("not a JSON object: {e}") })?;
     let inner = match doc.get("oauth_token") {
-        Some(Value::Object(t)) => Value::Object(t.clone()).to_string(),
+        Some(Value::Object(t)) => t.to_json(),
         Some(_) => return Err(RefreshError::InvalidResponse { detail: "\"oauth_token\" must be an object".to_owned() }),
         None => text.to_owned(),
     };
@@ -82,7 +82,7 @@ impl TokenSet {
         m.insert("refresh_token".into(), self.refresh_token.clone().map_or(Value::Null, Value::from));
         m.insert("expires_at".into(), self.expires_at.into());
         m.insert("sub".into(), self.sub.clone().into());
-        Value::Object(m).to_string()
+        m.to_json()
     }
 
     /// Reads a stored value; anything but exactly the stored form is corrupt.

@@ -7,7 +7,7 @@
 use crate::b64;
 use crate::error::{ParseError, Part};
 use crate::json;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// The largest token accepted, in bytes. Real access and ID tokens are 1–2
 /// KiB; the cap keeps hostile input from costing memory and time.
@@ -23,7 +23,7 @@ pub struct Header {
     /// The header exactly as decoded (valid UTF-8 JSON, no duplicate names).
     pub json: String,
     /// The parsed members.
-    pub members: Map<String, Value>,
+    pub members: Map,
 }
 
 impl Header {
@@ -84,11 +84,15 @@ impl Header {
             if names.iter().any(|n| !n.is_string()) {
                 return Err(ParseError::HeaderParam { name: "crit" });
             }
+            let mut list = String::new();
+            for (i, name) in names.iter().filter_map(Value::as_str).enumerate() {
+                if i > 0 {
+                    list.push_str(", ");
+                }
+                crate::json::write_string(name, &mut list);
+            }
             return Err(ParseError::Unsupported {
-                detail: format!(
-                    "critical header extension(s) {} not supported",
-                    Value::Array(names.clone())
-                ),
+                detail: format!("critical header extension(s) {list} not supported"),
             });
         }
         match self.members.get("b64") {
@@ -174,7 +178,7 @@ impl<'t> UntrustedToken<'t> {
 
 /// Decodes a JWT's claims without verifying anything (jose's `decodeJwt`).
 /// The token must still be a well-formed compact JWS.
-pub fn decode_claims_unverified(token: &str) -> Result<(String, Map<String, Value>), ParseError> {
+pub fn decode_claims_unverified(token: &str) -> Result<(String, Map), ParseError> {
     let [h, p, _] = split(token)?;
     Header::decode(h)?;
     let bytes = b64::decode(p).ok_or(ParseError::Base64(Part::Payload))?;
@@ -182,7 +186,7 @@ pub fn decode_claims_unverified(token: &str) -> Result<(String, Map<String, Valu
 }
 
 /// Parses payload bytes as a JWT Claims Set (a JSON object).
-pub fn parse_claims(bytes: Vec<u8>) -> Result<(String, Map<String, Value>), ParseError> {
+pub fn parse_claims(bytes: Vec<u8>) -> Result<(String, Map), ParseError> {
     let text = String::from_utf8(bytes).map_err(|_| ParseError::PayloadNotClaims {
         detail: "not UTF-8".to_owned(),
     })?;

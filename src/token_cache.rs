@@ -128,7 +128,7 @@ impl TokenCache {
         let bytes = token.len() + jwt.header.json.len() + jwt.claims_json.len();
         self.clock = self.clock.wrapping_add(1);
         self.misses = self.misses.wrapping_add(1);
-        let exp = jwt.claims.get("exp").and_then(serde_json::Value::as_f64);
+        let exp = jwt.claims.get("exp").and_then(crate::json::Value::as_f64);
         self.remove(token);
         self.evict(now, bytes);
         self.bytes += bytes;

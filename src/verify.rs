@@ -10,7 +10,7 @@ use crate::es256::PublicKey;
 use crate::jwk::JwkSet;
 use crate::token::{self, Header, UntrustedToken};
 use crate::token_cache::TokenCache;
-use serde_json::{Map, Value};
+use crate::json::Map;
 
 /// A compact JWS whose signature verified. The payload may be any bytes.
 #[derive(Debug, Clone)]
@@ -29,7 +29,7 @@ pub struct VerifiedJwt {
     /// The claims, exactly as decoded (a JSON object without duplicates).
     pub claims_json: String,
     /// The parsed claims.
-    pub claims: Map<String, Value>,
+    pub claims: Map,
 }
 
 /// Parses a token and runs every check that needs no key: shape, `alg`

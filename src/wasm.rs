@@ -8,11 +8,15 @@
 //! so payloads arrive as plain objects with the number semantics of every
 //! other JS JWT library.
 
+#[cfg(feature = "remote")]
 mod discover;
 mod errors;
+#[cfg(feature = "remote")]
 mod fetch;
 mod options;
+#[cfg(feature = "remote")]
 mod remote;
+#[cfg(feature = "remote")]
 mod session;
 
 use crate::{jwk, token, verify};
@@ -113,6 +117,7 @@ pub fn decode_protected_header(token: &JsValue) -> JsResult<String> {
 }
 
 /// Cotter's URLs under an API base: `[jwksUrl, tokenEndpoint]`.
+#[cfg(feature = "remote")]
 #[wasm_bindgen(js_name = cotterUrls)]
 pub fn cotter_urls(base: &str, api_key_id: &str) -> Array {
     Array::of2(

@@ -1,8 +1,9 @@
-//! The fixed-base table verifier agrees with the plain p256 verifier on
+//! The fixed-base table verifier and the windowed one agree with the plain p256 verifier on
 //! random keys, messages and signatures, including high-S signatures,
 //! tampered signatures and edge scalars.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 
+mod common;
 use edgetoken::es256::PublicKey;
 use p256::ecdsa::{signature::Signer, Signature, SigningKey};
 use p256::elliptic_curve::sec1::ToEncodedPoint;
@@ -59,8 +60,9 @@ fn tables_agree_with_the_reference_on_random_signatures() {
             let mut other_msg = msg;
             other_msg[0] ^= 0x80;
             for (m, s) in [(&msg[..], &raw), (&msg[..], &high_s), (&msg[..], &flipped), (&other_msg[..], &raw)] {
-                let reference = key.verify_reference(m, s);
+                let reference = common::reference(&key, m, s);
                 assert_eq!(key.verify_table(m, s), reference);
+                assert_eq!(key.verify_windowed(m, s), reference);
                 assert_eq!(key.verify(m, s), reference);
                 valid += usize::from(reference);
                 checked += 1;
@@ -81,7 +83,8 @@ fn edge_scalars_and_the_budget() {
     one[31] = 1;
     one[63] = 1;
     for sig in [[0u8; 64], one, [0xffu8; 64]] {
-        assert_eq!(key.verify_table(b"m", &sig), key.verify_reference(b"m", &sig));
+        assert_eq!(key.verify_table(b"m", &sig), common::reference(&key, b"m", &sig));
+        assert!(!key.verify_windowed(b"m", &sig));
         assert!(!key.verify_table(b"m", &sig));
     }
     // far more keys than the table budget: all still verify (the rest without tables)

@@ -7,19 +7,7 @@ use edgetoken::jwk::JwkSet;
 use edgetoken::token::{decode_claims_unverified, decode_header_unverified};
 use edgetoken::{compact_verify, jwt_verify, VerifyOptions};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // xorshift64*: deterministic, so failures reproduce
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use common::Rng;
 
 fn exercise(token: &str, keys: &JwkSet) {
     let opts = VerifyOptions::at(1_700_000_000);

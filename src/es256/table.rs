@@ -14,9 +14,7 @@
 //! lookups leak nothing secret. `PublicKey::verify_reference` (plain `p256`)
 //! is the reference these are tested against.
 
-use p256::elliptic_curve::point::AffineCoordinates;
-use p256::elliptic_curve::sec1::ToEncodedPoint;
-use p256::{AffinePoint, FieldBytes, FieldElement as Fe, ProjectivePoint, Scalar};
+use p256::{FieldBytes, FieldElement as Fe, Scalar};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Window width of key tables, in bits (8: 32 windows × 255 points).
@@ -43,18 +41,39 @@ fn fe(bytes: &[u8; 32]) -> Option<Fe> {
     Option::from(Fe::from_bytes(&FieldBytes::from(*bytes)))
 }
 
-#[derive(Clone, Copy)]
-struct Affine {
+// The curve's b, and the generator G (FIPS 186-4 D.1.2.3).
+const B: [u8; 32] = [
+    0x5a, 0xc6, 0x35, 0xd8, 0xaa, 0x3a, 0x93, 0xe7, 0xb3, 0xeb, 0xbd, 0x55, 0x76, 0x98, 0x86, 0xbc, 0x65, 0x1d,
+    0x06, 0xb0, 0xcc, 0x53, 0xb0, 0xf6, 0x3b, 0xce, 0x3c, 0x3e, 0x27, 0xd2, 0x60, 0x4b,
+];
+const GX: [u8; 32] = [
+    0x6b, 0x17, 0xd1, 0xf2, 0xe1, 0x2c, 0x42, 0x47, 0xf8, 0xbc, 0xe6, 0xe5, 0x63, 0xa4, 0x40, 0xf2, 0x77, 0x03,
+    0x7d, 0x81, 0x2d, 0xeb, 0x33, 0xa0, 0xf4, 0xa1, 0x39, 0x45, 0xd8, 0x98, 0xc2, 0x96,
+];
+const GY: [u8; 32] = [
+    0x4f, 0xe3, 0x42, 0xe2, 0xfe, 0x1a, 0x7f, 0x9b, 0x8e, 0xe7, 0xeb, 0x4a, 0x7c, 0x0f, 0x9e, 0x16, 0x2b, 0xce,
+    0x33, 0x57, 0x6b, 0x31, 0x5e, 0xce, 0xcb, 0xb6, 0x40, 0x68, 0x37, 0xbf, 0x51, 0xf5,
+];
+
+/// An affine point on P-256 (never the point at infinity).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Affine {
     x: Fe,
     y: Fe,
 }
 
 impl Affine {
-    fn from_point(p: &AffinePoint) -> Option<Affine> {
-        let encoded = p.to_encoded_point(false);
-        let y: [u8; 32] = (*encoded.y()?).into();
-        let x: [u8; 32] = p.x().into();
-        Some(Affine { x: fe(&x)?, y: fe(&y)? })
+    /// The point with big-endian coordinates `x`, `y`, if both are below p
+    /// and y² = x³ − 3x + b.
+    pub fn from_coordinates(x: &[u8; 32], y: &[u8; 32]) -> Option<Affine> {
+        let (x, y) = (fe(x)?, fe(y)?);
+        let rhs = x.square().multiply(&x).sub(&x.double().add(&x)).add(&fe(&B)?);
+        (y.square() == rhs).then_some(Affine { x, y })
+    }
+
+    /// The generator G.
+    pub fn generator() -> Option<Affine> {
+        Affine::from_coordinates(&GX, &GY)
     }
 }
 
@@ -165,10 +184,10 @@ impl Drop for Table {
 }
 
 impl Table {
-    fn build(p: &AffinePoint, bits: u32, counted: bool) -> Option<Table> {
+    fn build(p: &Affine, bits: u32, counted: bool) -> Option<Table> {
         let per_window = (1usize << bits) - 1;
         let windows = 256usize.div_ceil(bits as usize);
-        let mut base = Affine::from_point(p)?;
+        let mut base = *p;
         let mut all = Vec::with_capacity(windows * per_window);
         for _ in 0..windows {
             let start = all.len();
@@ -188,12 +207,13 @@ impl Table {
 
     /// The table of the generator (8-bit windows, built once).
     pub fn generator() -> Table {
-        let g = ProjectivePoint::GENERATOR.to_affine();
-        Table::build(&g, 8, false).unwrap_or(Table { points: Vec::new(), bits: 8, counted: false })
+        Affine::generator()
+            .and_then(|g| Table::build(&g, 8, false))
+            .unwrap_or(Table { points: Vec::new(), bits: 8, counted: false })
     }
 
     /// A table for a key, if the budget allows one.
-    pub fn for_key(q: &AffinePoint) -> Option<Table> {
+    pub fn for_key(q: &Affine) -> Option<Table> {
         let taken = KEY_TABLES.fetch_add(1, Ordering::Relaxed);
         if taken >= MAX_KEY_TABLES {
             KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
@@ -228,9 +248,45 @@ impl Table {
 }
 
 /// Checks r == x(u1·G + u2·Q) mod n with the tables. `None` when a table is
-/// unusable (the caller then uses the reference verifier).
+/// unusable (empty).
 pub fn verify(g: &Table, q: &Table, u1: &Scalar, u2: &Scalar, r: &Scalar) -> Option<bool> {
     let point = q.add_multiple(g.add_multiple(Jacobian::INFINITY, u1)?, u2)?;
+    check_x(&point, r)
+}
+
+/// Like [`verify`] for a key without a table: u2·Q by 4-bit windows (256
+/// doublings and at most 64 additions), then u1·G from G's table.
+pub fn verify_windowed(g: &Table, q: &Affine, u1: &Scalar, u2: &Scalar, r: &Scalar) -> Option<bool> {
+    let point = g.add_multiple(mul_windowed(q, u2)?, u1)?;
+    check_x(&point, r)
+}
+
+// k·P with a table of 1·P … 15·P and 4-bit windows, most significant first.
+fn mul_windowed(p: &Affine, k: &Scalar) -> Option<Jacobian> {
+    let mut multiples = Vec::with_capacity(15);
+    let mut acc = Jacobian::from_affine(p);
+    multiples.push(acc);
+    for _ in 1..15 {
+        acc = acc.add_affine(p);
+        multiples.push(acc);
+    }
+    let multiples = normalize(&multiples)?;
+    let mut acc = Jacobian::INFINITY;
+    for byte in k.to_bytes() {
+        for digit in [byte >> 4, byte & 0x0f] {
+            for _ in 0..4 {
+                acc = acc.double();
+            }
+            if digit != 0 {
+                acc = acc.add_affine(multiples.get(usize::from(digit) - 1)?);
+            }
+        }
+    }
+    Some(acc)
+}
+
+// r == x(point) mod n, without inverting Z: X == r·Z² (or (r+n)·Z²).
+fn check_x(point: &Jacobian, r: &Scalar) -> Option<bool> {
     if point.is_infinity() {
         return Some(false);
     }
@@ -248,7 +304,37 @@ pub fn verify(g: &Table, q: &Table, u1: &Scalar, u2: &Scalar, r: &Scalar) -> Opt
 mod tests {
     use super::*;
     use p256::elliptic_curve::ops::Reduce;
-    use p256::U256;
+    use p256::elliptic_curve::sec1::ToEncodedPoint;
+    use p256::{AffinePoint, ProjectivePoint, U256};
+
+    impl Affine {
+        fn from_point(p: &AffinePoint) -> Option<Affine> {
+            let e = p.to_encoded_point(false);
+            Affine::from_coordinates(&(*e.x()?).into(), &(*e.y()?).into())
+        }
+    }
+
+    #[test]
+    fn generator_and_curve_check() {
+        assert_eq!(Affine::generator(), Affine::from_point(&ProjectivePoint::GENERATOR.to_affine()));
+        // off the curve: G with y + 1
+        let mut y = GY;
+        y[31] ^= 1;
+        assert_eq!(Affine::from_coordinates(&GX, &y), None);
+        // coordinates ≥ p are refused
+        assert_eq!(Affine::from_coordinates(&[0xff; 32], &GY), None);
+    }
+
+    #[test]
+    fn windowed_multiples_match_p256() {
+        let q_point = (ProjectivePoint::GENERATOR * scalar(77)).to_affine();
+        let q = Affine::from_point(&q_point).unwrap();
+        for k in [Scalar::ONE, -Scalar::ONE, Scalar::from(15u64), Scalar::from(16u64), scalar(3), scalar(4)] {
+            let want = Affine::from_point(&(ProjectivePoint::from(q_point) * k).to_affine()).unwrap();
+            assert_eq!(x_of(&mul_windowed(&q, &k).unwrap()), want.x);
+        }
+        assert!(mul_windowed(&q, &Scalar::ZERO).unwrap().is_infinity());
+    }
 
     fn scalar(seed: u64) -> Scalar {
         let mut b = [0u8; 32];
@@ -272,7 +358,7 @@ mod tests {
         let g = Table::generator();
         assert_eq!(g.points.len(), 32 * 255);
         let q_point = (ProjectivePoint::GENERATOR * scalar(99)).to_affine();
-        let q = Table::for_key(&q_point).unwrap();
+        let q = Table::for_key(&Affine::from_point(&q_point).unwrap()).unwrap();
         assert_eq!(q.points.len(), 32 * 255);
         for seed in 1..40u64 {
             let k = scalar(seed);
@@ -300,10 +386,10 @@ mod tests {
         let neg = Affine { x: g.x, y: g.y.neg() };
         assert!(p.add_affine(&neg).is_infinity());
         // u1·G + u2·Q where the two halves cancel: verify answers, and false
-        let q_point = ProjectivePoint::GENERATOR.to_affine();
-        let q = Table::for_key(&q_point).unwrap();
+        let q = Table::for_key(&g).unwrap();
         let gt = Table::generator();
         let k = scalar(5);
         assert_eq!(verify(&gt, &q, &k, &(-k), &Scalar::ONE), Some(false));
+        assert_eq!(verify_windowed(&gt, &g, &k, &(-k), &Scalar::ONE), Some(false));
     }
 }

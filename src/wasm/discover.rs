@@ -16,7 +16,7 @@ pub fn discover(issuer: String, options: &JsValue) -> Promise {
         let opts = opts.map_err(|e| to_js_error(&e.into()))?;
         let url = crate::discovery::configuration_url(&issuer);
         let wrap = |e: crate::error::FetchError| {
-            let js = coded("ERR_DISCOVERY_FAILED", &format!("OpenID discovery for {issuer:?} failed: {e}"));
+            let js = coded("ERR_DISCOVERY_FAILED", &format!("OpenID discovery for {} failed: {e}", crate::json::quote(&issuer)));
             set(&Object::from(js.clone()), "reason", &JsValue::from_str(e.kind()));
             if let Some(status) = e.status() {
                 set(&Object::from(js.clone()), "status", &JsValue::from(status));

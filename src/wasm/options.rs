@@ -31,6 +31,7 @@ fn string(v: &JsValue, option: &'static str) -> Result<String, OptionsError> {
 }
 
 /// A duration option: seconds, or a string such as "30s".
+#[cfg(feature = "remote")]
 pub fn seconds_value(v: &JsValue, option: &'static str) -> Result<f64, OptionsError> {
     seconds(v, option)
 }
@@ -100,12 +101,14 @@ fn now_seconds(ms: f64) -> i64 {
 }
 
 /// `createRemoteJWKSet` options. Durations are milliseconds, as in jose.
+#[cfg(feature = "remote")]
 pub struct RemoteOptions {
     pub policy: crate::jwks_cache::CachePolicy,
     pub timeout_ms: u32,
     pub headers: Vec<(String, String)>,
 }
 
+#[cfg(feature = "remote")]
 fn millis(options: &JsValue, option: &'static str) -> Result<Option<f64>, OptionsError> {
     match get(options, option) {
         None => Ok(None),
@@ -118,6 +121,7 @@ fn millis(options: &JsValue, option: &'static str) -> Result<Option<f64>, Option
 
 /// Reads `cacheMaxAge`, `cooldownDuration`, `timeoutDuration`, `headers`,
 /// `minCacheMaxAge`, `maxCacheMaxAge` and `staleIfError`.
+#[cfg(feature = "remote")]
 pub fn remote_options(options: &JsValue) -> Result<RemoteOptions, OptionsError> {
     let mut policy = crate::jwks_cache::CachePolicy::default();
     let mut out = RemoteOptions { policy: policy.clone(), timeout_ms: 5000, headers: Vec::new() };

@@ -10,7 +10,7 @@ use crate::http::MAX_BODY_BYTES;
 use crate::refresh::{self, Profile, RefreshError, TokenResponse};
 use crate::session::{self, TokenSet};
 use js_sys::{Object, Promise, Reflect};
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -52,7 +52,7 @@ fn response_json(r: &TokenResponse) -> String {
     m.insert("refresh_token".into(), opt(&r.refresh_token));
     m.insert("expires_in".into(), r.expires_in.map_or(Value::Null, Value::from));
     m.insert("auth_method".into(), opt(&r.auth_method));
-    Value::Object(m).to_string()
+    m.to_json()
 }
 
 fn response_from_json(text: &str) -> JsResult<TokenResponse> {

@@ -25,3 +25,27 @@ pub fn sign(header: &str, payload: &str) -> String {
 pub fn jwt(payload: &str) -> String {
     sign(r#"{"alg":"ES256","kid":"k","typ":"JWT"}"#, payload)
 }
+
+/// The reference ES256 verifier: `p256`'s own ECDSA, given the key's SEC1
+/// point and the raw 64-byte `r || s`.
+pub fn reference(key: &edgetoken::es256::PublicKey, message: &[u8], signature: &[u8]) -> bool {
+    use p256::ecdsa::{signature::Verifier, VerifyingKey};
+    let vk = VerifyingKey::from_sec1_bytes(&key.to_sec1()).unwrap();
+    signature.len() == 64 && Signature::from_slice(signature).is_ok_and(|sig| vk.verify(message, &sig).is_ok())
+}
+
+/// A deterministic generator (xorshift64*), so failures reproduce.
+pub struct Rng(pub u64);
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
