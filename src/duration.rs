@@ -16,7 +16,7 @@ pub fn parse_seconds(text: &str) -> Option<f64> {
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(text.len());
-    let (number, rest) = text.split_at(split);
+    let (number, rest) = (text.get(..split)?, text.get(split..)?);
     let unit = rest.strip_prefix(' ').unwrap_or(rest).to_ascii_lowercase();
     let valid_number = !number.is_empty()
         && !number.starts_with('.')

@@ -14,15 +14,20 @@ use crate::claims::VerifyOptions;
 use crate::error::Error;
 use crate::es256::PublicKey;
 use crate::verify::{self, VerifiedJwt};
-use std::collections::HashMap;
 
 /// Most entries kept.
 pub const MAX_ENTRIES: usize = 1024;
 /// Most bytes kept (tokens plus decoded header and claims).
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 
+// Index slots: a power of two, at least twice MAX_ENTRIES, so probe runs
+// stay short (load at most one half).
+const INDEX_SLOTS: usize = 2 * MAX_ENTRIES;
+
 #[derive(Debug)]
 struct Entry {
+    token: String,
+    hash: u64,
     id: u32,
     jwt: VerifiedJwt,
     key: PublicKey,
@@ -32,15 +37,39 @@ struct Entry {
 }
 
 /// The cache of one key set.
+///
+/// Entries live in slots; an open-addressing index (linear probing,
+/// backward-shift deletion) maps a token's hash to its slot. Only verified
+/// tokens are ever inserted, so the index holds at most [`MAX_ENTRIES`]
+/// tokens an issuer signed; a lookup probes at most the index's length.
 #[derive(Debug, Default)]
 pub struct TokenCache {
-    entries: HashMap<String, Entry>,
-    by_id: HashMap<u32, String>,
+    slots: Vec<Option<Entry>>,
+    // slot + 1 per index position; 0 is empty. Allocated on first insert.
+    index: Vec<u16>,
+    len: usize,
     next_id: u32,
     bytes: usize,
     clock: u64,
     hits: u64,
     misses: u64,
+}
+
+// A fast non-cryptographic hash of the token, 8 bytes at a time.
+fn hash(token: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let bytes = token.as_bytes();
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    for b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
+    }
+    // fold the high bits, which the multiply mixes best, into the low ones
+    h ^ (h >> 29) ^ (h >> 47)
 }
 
 /// Counters, for inspection and benchmarks.
@@ -62,125 +91,288 @@ impl TokenCache {
         TokenCache::default()
     }
 
+    fn home(h: u64) -> usize {
+        h as usize & (INDEX_SLOTS - 1)
+    }
+
+    // The index position and slot of `token`, if cached.
+    fn find(&self, token: &str) -> Option<(usize, usize)> {
+        if self.index.is_empty() {
+            return None;
+        }
+        let h = hash(token);
+        let mut pos = Self::home(h);
+        for _ in 0..INDEX_SLOTS {
+            let slot = usize::from(*self.index.get(pos)?).checked_sub(1)?;
+            if let Some(Some(e)) = self.slots.get(slot) {
+                if e.hash == h && e.token == token {
+                    return Some((pos, slot));
+                }
+            }
+            pos = (pos + 1) & (INDEX_SLOTS - 1);
+        }
+        None
+    }
+
+    fn entry(&self, token: &str) -> Option<&Entry> {
+        let (_, slot) = self.find(token)?;
+        self.slots.get(slot)?.as_ref()
+    }
+
+    fn entry_mut(&mut self, token: &str) -> Option<&mut Entry> {
+        let (_, slot) = self.find(token)?;
+        self.slots.get_mut(slot)?.as_mut()
+    }
+
     /// The entry id of a cached token: stable while the entry lives, never
     /// reused by another token while the cache lives (ids wrap after 2^32).
     pub fn id_of(&self, token: &str) -> Option<u32> {
-        self.entries.get(token).map(|e| e.id)
+        self.entry(token).map(|e| e.id)
     }
 
-    /// The verified token of an entry id.
+    /// The verified token of an entry id (a scan: used once per new token).
     pub fn by_id(&self, id: u32) -> Option<&VerifiedJwt> {
-        self.by_id.get(&id).and_then(|t| self.entries.get(t)).map(|e| &e.jwt)
+        self.slots.iter().flatten().find(|e| e.id == id).map(|e| &e.jwt)
     }
 
-    /// Like [`TokenCache::lookup`] but answers the entry id, in one hash
+    /// Like [`TokenCache::lookup`] but answers the entry id, in one index
     /// lookup on a hit: the repeat-token fast path.
     pub fn lookup_id(&mut self, token: &str, opts: &VerifyOptions) -> Option<Result<u32, Error>> {
         self.clock = self.clock.wrapping_add(1);
         let clock = self.clock;
-        let e = self.entries.get_mut(token)?;
-        self.hits = self.hits.wrapping_add(1);
+        let e = self.entry_mut(token)?;
         e.last_used = clock;
-        match verify::validate_jwt(&e.jwt, opts) {
-            Ok(()) => Some(Ok(e.id)),
-            Err(err) => {
-                if err.code() == "ERR_JWT_EXPIRED" {
-                    self.remove(token);
-                }
-                Some(Err(err))
+        let verdict = verify::validate_jwt(&e.jwt, opts).map(|()| e.id);
+        self.hits = self.hits.wrapping_add(1);
+        if let Err(err) = &verdict {
+            if err.code() == "ERR_JWT_EXPIRED" {
+                self.remove(token);
             }
         }
+        Some(verdict)
     }
 
     /// True when `token` has an entry.
     pub fn contains(&self, token: &str) -> bool {
-        self.entries.contains_key(token)
+        self.find(token).is_some()
     }
 
     /// Looks `token` up. `Some(result)` on a hit: the claims re-validated
     /// with `opts`; a token that has expired is dropped and its error
     /// returned. `None` on a miss.
     pub fn lookup(&mut self, token: &str, opts: &VerifyOptions) -> Option<Result<&VerifiedJwt, Error>> {
-        self.clock = self.clock.wrapping_add(1);
-        let clock = self.clock;
-        let verdict = match self.entries.get_mut(token) {
-            None => return None,
-            Some(e) => {
-                e.last_used = clock;
-                verify::validate_jwt(&e.jwt, opts)
-            }
-        };
-        self.hits = self.hits.wrapping_add(1);
-        match verdict {
-            Ok(()) => self.entries.get(token).map(|e| Ok(&e.jwt)),
-            Err(e) => {
-                if e.code() == "ERR_JWT_EXPIRED" {
-                    self.remove(token);
-                }
-                Some(Err(e))
-            }
+        match self.lookup_id(token, opts)? {
+            Ok(_) => self.entry(token).map(|e| Ok(&e.jwt)),
+            Err(e) => Some(Err(e)),
         }
     }
 
     /// Remembers a token whose signature verified with `key`; returns the
-    /// stored result.
-    pub fn insert(&mut self, token: &str, jwt: VerifiedJwt, key: &PublicKey, now: f64) -> &VerifiedJwt {
+    /// stored result (`None` cannot happen: eviction always leaves room).
+    pub fn insert(&mut self, token: &str, jwt: VerifiedJwt, key: &PublicKey, now: f64) -> Option<&VerifiedJwt> {
         let bytes = token.len() + jwt.header.json.len() + jwt.claims_json.len();
         self.clock = self.clock.wrapping_add(1);
         self.misses = self.misses.wrapping_add(1);
         let exp = jwt.claims.get("exp").and_then(crate::json::Value::as_f64);
         self.remove(token);
         self.evict(now, bytes);
-        self.bytes += bytes;
+        if self.index.is_empty() {
+            self.index = vec![0; INDEX_SLOTS];
+        }
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1);
-        self.by_id.insert(id, token.to_owned());
-        let entry = Entry { id, jwt, key: key.clone(), exp, bytes, last_used: self.clock };
-        &self.entries.entry(token.to_owned()).or_insert(entry).jwt
+        let h = hash(token);
+        let slot = match self.slots.iter().position(Option::is_none) {
+            Some(free) => free,
+            None => {
+                self.slots.push(None);
+                self.slots.len() - 1
+            }
+        };
+        let mut pos = Self::home(h);
+        let mut probes = 0;
+        while self.index.get(pos).is_some_and(|s| *s != 0) {
+            pos = (pos + 1) & (INDEX_SLOTS - 1);
+            probes += 1;
+            if probes == INDEX_SLOTS {
+                return None;
+            }
+        }
+        *self.index.get_mut(pos)? = u16::try_from(slot + 1).ok()?;
+        self.bytes += bytes;
+        self.len += 1;
+        let entry = Entry { token: token.to_owned(), hash: h, id, jwt, key: key.clone(), exp, bytes, last_used: self.clock };
+        Some(&self.slots.get_mut(slot)?.insert(entry).jwt)
     }
 
     /// Drops entries whose key is not among `keys` (after a key set changed).
     pub fn retain_keys(&mut self, keys: &[&PublicKey]) {
-        let before = self.entries.len();
-        self.entries.retain(|_, e| keys.contains(&&e.key));
-        if self.entries.len() != before {
-            self.reindex();
-        }
+        self.retain(|e| keys.contains(&&e.key));
     }
 
     /// Counters.
     pub fn stats(&self) -> CacheStats {
-        CacheStats { entries: self.entries.len(), bytes: self.bytes, hits: self.hits, misses: self.misses }
+        CacheStats { entries: self.len, bytes: self.bytes, hits: self.hits, misses: self.misses }
     }
 
     fn remove(&mut self, token: &str) {
-        if let Some(e) = self.entries.remove(token) {
-            self.bytes -= e.bytes;
-            self.by_id.remove(&e.id);
+        if let Some((pos, slot)) = self.find(token) {
+            self.remove_at(pos, slot);
         }
     }
 
-    // After a bulk `retain`: recount bytes and rebuild the id index.
-    fn reindex(&mut self) {
-        self.bytes = self.entries.values().map(|e| e.bytes).sum();
-        self.by_id = self.entries.iter().map(|(t, e)| (e.id, t.clone())).collect();
+    // Empties `slot` (indexed at `pos`) and closes the gap in the probe
+    // run: later entries that could sit earlier move back (backward shift).
+    fn remove_at(&mut self, pos: usize, slot: usize) {
+        if let Some(e) = self.slots.get_mut(slot).and_then(Option::take) {
+            self.bytes -= e.bytes;
+            self.len -= 1;
+        }
+        let mask = INDEX_SLOTS - 1;
+        let mut hole = pos;
+        let mut next = (pos + 1) & mask;
+        for _ in 1..INDEX_SLOTS {
+            let s = self.index.get(next).copied().unwrap_or(0);
+            if s == 0 {
+                break;
+            }
+            let h = self.slots.get(usize::from(s) - 1).and_then(Option::as_ref).map_or(0, |e| e.hash);
+            let home = Self::home(h);
+            // the entry at `next` may move to `hole` unless its home lies
+            // (cyclically) after the hole and at or before `next`
+            let stays = if hole <= next { hole < home && home <= next } else { hole < home || home <= next };
+            if !stays {
+                self.index.swap(hole, next);
+                hole = next;
+            }
+            next = (next + 1) & mask;
+        }
+        if let Some(at) = self.index.get_mut(hole) {
+            *at = 0;
+        }
+    }
+
+    fn retain(&mut self, keep: impl Fn(&Entry) -> bool) {
+        let doomed: Vec<String> = self.slots.iter().flatten().filter(|e| !keep(e)).map(|e| e.token.clone()).collect();
+        for token in doomed {
+            self.remove(&token);
+        }
     }
 
     // Makes room for `incoming` bytes: expired entries first (a day past
     // exp covers any sane clock tolerance), then the least recently used.
     fn evict(&mut self, now: f64, incoming: usize) {
-        let full = |c: &TokenCache| c.entries.len() + 1 > MAX_ENTRIES || c.bytes + incoming > MAX_BYTES;
+        let full = |c: &TokenCache| c.len + 1 > MAX_ENTRIES || c.bytes + incoming > MAX_BYTES;
         if !full(self) {
             return;
         }
-        self.entries.retain(|_, e| e.exp.is_none_or(|exp| now < exp + 86_400.0));
-        self.reindex();
+        self.retain(|e| e.exp.is_none_or(|exp| now < exp + 86_400.0));
         while full(self) {
-            let oldest = self.entries.iter().min_by_key(|(_, e)| e.last_used).map(|(k, _)| k.clone());
-            match oldest {
-                Some(k) => self.remove(&k),
-                None => break,
+            let before = self.len;
+            if let Some(oldest) = self.slots.iter().flatten().min_by_key(|e| e.last_used).map(|e| e.token.clone()) {
+                self.remove(&oldest);
+            }
+            if self.len == before {
+                break;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::Header;
+    use std::collections::HashMap;
+
+    fn jwt(exp: i64) -> VerifiedJwt {
+        let claims_json = format!(r#"{{"exp":{exp}}}"#);
+        let claims = crate::json::parse_object(&claims_json).unwrap();
+        let header = Header::decode(&crate::b64::encode(br#"{"alg":"ES256"}"#)).unwrap();
+        VerifiedJwt { header, claims_json, claims }
+    }
+
+    fn key() -> PublicKey {
+        let x = crate::b64::decode("f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU").unwrap();
+        let y = crate::b64::decode("x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0").unwrap();
+        PublicKey::from_coordinates(&x, &y).unwrap()
+    }
+
+    // Every entry is found through the index at its own slot, and the
+    // counts agree.
+    fn check_invariants(c: &TokenCache) {
+        let mut live = 0;
+        for (slot, e) in c.slots.iter().enumerate() {
+            if let Some(e) = e {
+                live += 1;
+                assert_eq!(c.find(&e.token).map(|(_, s)| s), Some(slot), "{}", e.token);
+            }
+        }
+        assert_eq!(live, c.len);
+        assert_eq!(c.index.iter().filter(|s| **s != 0).count(), c.len);
+        assert!(c.len <= MAX_ENTRIES);
+        assert_eq!(c.bytes, c.slots.iter().flatten().map(|e| e.bytes).sum::<usize>());
+    }
+
+    #[test]
+    fn index_agrees_with_a_model_through_inserts_and_removals() {
+        let (k, mut c, mut model) = (key(), TokenCache::new(), HashMap::new());
+        let mut rng = 0x1234_5678_9abc_def1u64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        // 1000 distinct tokens (< MAX_ENTRIES): nothing is evicted, so the
+        // model is exact
+        for step in 0..30_000 {
+            let n = next() % 1000;
+            let token = format!("t{n}.{}", "x".repeat((n % 40) as usize));
+            match next() % 3 {
+                0 => {
+                    assert!(c.insert(&token, jwt(2_000_000_000), &k, 1_700_000_000.0).is_some());
+                    model.insert(token.clone(), c.id_of(&token).unwrap());
+                }
+                1 => {
+                    c.remove(&token);
+                    model.remove(&token);
+                }
+                _ => assert_eq!(c.id_of(&token), model.get(&token).copied(), "{token}"),
+            }
+            if step % 1000 == 0 {
+                check_invariants(&c);
+                for (t, id) in &model {
+                    assert_eq!(c.id_of(t), Some(*id));
+                    assert!(c.by_id(*id).is_some());
+                }
+            }
+        }
+        check_invariants(&c);
+        assert_eq!(c.len, model.len());
+    }
+
+    #[test]
+    fn eviction_keeps_the_index_consistent() {
+        let (k, mut c) = (key(), TokenCache::new());
+        for i in 0..5000 {
+            let token = format!("token-{i}");
+            c.insert(&token, jwt(2_000_000_000), &k, 1_700_000_000.0).unwrap();
+            if i % 7 == 0 {
+                // touched entries survive eviction longer
+                c.lookup_id("token-0", &VerifyOptions::at(1_700_000_000));
+            }
+            if i % 500 == 0 {
+                check_invariants(&c);
+            }
+        }
+        check_invariants(&c);
+        assert_eq!(c.len, MAX_ENTRIES);
+        assert!(c.contains("token-0"), "the recently used entry stays");
+        assert!(c.contains("token-4999") && !c.contains("token-1"));
+        // retain_keys with another key drops everything
+        c.retain_keys(&[]);
+        check_invariants(&c);
+        assert_eq!(c.stats().entries, 0);
     }
 }

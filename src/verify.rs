@@ -92,7 +92,7 @@ fn verify_and_insert<'c>(token: &str, keys: &JwkSet, opts: &VerifyOptions, cache
     let key = keys.select(t.header.kid()?)?;
     let jwt = parse_jwt(verify_with(t, &key.key)?)?;
     validate_jwt(&jwt, opts)?;
-    Ok(cache.insert(token, jwt, &key.key, opts.now as f64))
+    cache.insert(token, jwt, &key.key, opts.now as f64).ok_or(Error::Signature)
 }
 
 /// Like [`jwt_verify`], remembering verified tokens in `cache` so a repeat

@@ -151,7 +151,7 @@ fn normalize(points: &[Jacobian]) -> Option<Vec<Affine>> {
         prefix.push(acc);
         acc = acc.multiply(&p.z);
     }
-    let mut inv: Fe = Option::from(acc.invert())?;
+    let mut inv = invert(&acc)?;
     let mut out = vec![Affine { x: Fe::ZERO, y: Fe::ZERO }; points.len()];
     for ((p, before), slot) in points.iter().zip(prefix.iter()).zip(out.iter_mut()).rev() {
         let zinv = inv.multiply(before);
@@ -160,6 +160,27 @@ fn normalize(points: &[Jacobian]) -> Option<Vec<Affine>> {
         *slot = Affine { x: p.x.multiply(&zinv2), y: p.y.multiply(&zinv2).multiply(&zinv) };
     }
     Some(out)
+}
+
+// p − 2, little-endian 64-bit limbs: a^(p−2) = a⁻¹ (Fermat). A plain
+// square-and-multiply loop: a fraction of the code of an addition chain,
+// and inversions here are one per table or per windowed verification.
+const P_MINUS_2: [u64; 4] = [0xffff_ffff_ffff_fffd, 0x0000_0000_ffff_ffff, 0, 0xffff_ffff_0000_0001];
+
+fn invert(a: &Fe) -> Option<Fe> {
+    if bool::from(a.is_zero()) {
+        return None;
+    }
+    let mut acc = Fe::ONE;
+    for limb in P_MINUS_2.iter().rev() {
+        for bit in (0..64).rev() {
+            acc = acc.square();
+            if (limb >> bit) & 1 == 1 {
+                acc = acc.multiply(a);
+            }
+        }
+    }
+    Some(acc)
 }
 
 /// Multiples of one point, for fixed-base scalar multiplication.
@@ -312,6 +333,18 @@ mod tests {
             let e = p.to_encoded_point(false);
             Affine::from_coordinates(&(*e.x()?).into(), &(*e.y()?).into())
         }
+    }
+
+    #[test]
+    fn inversion_matches_p256() {
+        for seed in 1..20u64 {
+            let b: [u8; 32] = scalar(seed).to_bytes().into();
+            let a = fe(&b).unwrap();
+            assert_eq!(invert(&a), Option::from(a.invert()));
+            assert_eq!(invert(&a).unwrap().multiply(&a), Fe::ONE);
+        }
+        assert_eq!(invert(&Fe::ZERO), None);
+        assert_eq!(invert(&Fe::ONE), Some(Fe::ONE));
     }
 
     #[test]

@@ -257,7 +257,7 @@ impl RemoteKeySet {
             let jwt = verify::parse_jwt(jws).map_err(js_err)?;
             verify::validate_jwt(&jwt, &opts).map_err(js_err)?;
             let mut tokens = remote.tokens.borrow_mut();
-            let jwt = tokens.insert(&text, jwt, &key.key, now());
+            let jwt = tokens.insert(&text, jwt, &key.key, now()).ok_or_else(|| js_err(crate::error::Error::Signature))?;
             Ok(Array::of2(&JsValue::from_str(&jwt.header.json), &JsValue::from_str(&jwt.claims_json)).into())
         })
     }
