@@ -35,30 +35,35 @@ setup-node:
 	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 	  npm ci --no-audit --no-fund; fi
 
-# The npm package: wasm-bindgen output + pkg-template/ + README, and the
-# CommonJS entry (node.cjs) converted from the Node entry by esbuild.
+# The npm package: two wasm builds (the full one, and the verify-only one
+# without fetch, discovery and sessions) with their wasm-bindgen glue,
+# pkg-template/ and the README; the verify-only entry's JS is core.js over
+# the verify-only glue; the CommonJS entries are converted by esbuild.
 build: setup-rust setup-node
-	cargo build --lib --release --target $(WASM_TARGET)
 	rm -rf pkg.tmp && mkdir pkg.tmp
+	cargo build --lib --release --target $(WASM_TARGET)
 	wasm-bindgen --target web --no-typescript --out-dir pkg.tmp target/$(WASM_TARGET)/release/edgetoken.wasm
-	node_modules/.bin/wasm-opt -O3 pkg.tmp/edgetoken_bg.wasm -o pkg.tmp/edgetoken_bg.wasm
+	cargo build --lib --release --target $(WASM_TARGET) --no-default-features
+	wasm-bindgen --target web --no-typescript --out-dir pkg.tmp --out-name edgetoken_verify \
+	  target/$(WASM_TARGET)/release/edgetoken.wasm
+	for w in edgetoken_bg edgetoken_verify_bg; do \
+	  node_modules/.bin/wasm-opt -O3 pkg.tmp/$$w.wasm -o pkg.tmp/$$w.wasm; done
 	cp pkg-template/* README.md pkg.tmp/
+	sed "s#'./edgetoken.js'#'./edgetoken_verify.js'#" pkg-template/core.js > pkg.tmp/verify-core.js
 	cp pkg.tmp/index.d.ts pkg.tmp/index.d.cts
-	node_modules/.bin/esbuild pkg.tmp/node.js --bundle --platform=node --format=cjs --log-level=warning \
-	  --outfile=pkg.tmp/node.cjs --define:import.meta.url=__edgetoken_url \
-	  --banner:js="const __edgetoken_url = require('node:url').pathToFileURL(__filename).href;"
+	sed -i "s#'./verify.js'#'./verify.cjs'#" pkg.tmp/index.d.cts
+	cp pkg.tmp/verify.d.ts pkg.tmp/verify.d.cts
+	for entry in node verify-node; do \
+	  node_modules/.bin/esbuild pkg.tmp/$$entry.js --bundle --platform=node --format=cjs --log-level=warning \
+	    --outfile=pkg.tmp/$$entry.cjs --define:import.meta.url=__edgetoken_url \
+	    --banner:js="const __edgetoken_url = require('node:url').pathToFileURL(__filename).href;"; done
 	sed -i 's/"version": "0.0.0"/"version": "$(VERSION)"/' pkg.tmp/package.json
 	rm -rf pkg && mv pkg.tmp pkg
-	@echo "built pkg/ (edgetoken $(VERSION), $$(stat -c %s pkg/edgetoken_bg.wasm) bytes of wasm)"
+	@echo "built pkg/ (edgetoken $(VERSION): $$(stat -c %s pkg/edgetoken_bg.wasm) bytes of wasm, $$(stat -c %s pkg/edgetoken_verify_bg.wasm) verify-only)"
 
-# Raw and gzip sizes of what a page or worker downloads.
+# Raw and gzip sizes of what a page or worker downloads, per entry.
 size: build
-	@printf '%-22s %10s %10s\n' file bytes gzip
-	@for f in edgetoken_bg.wasm edgetoken.js api.js session.js browser.js workerd.js; do \
-	  printf '%-22s %10s %10s\n' $$f $$(stat -c %s pkg/$$f) $$(gzip -9 -c pkg/$$f | wc -c); done
-	@printf '%-22s %10s %10s\n' 'total (browser entry)' \
-	  $$(cat pkg/edgetoken_bg.wasm pkg/edgetoken.js pkg/api.js pkg/session.js pkg/browser.js | wc -c) \
-	  $$(for f in edgetoken_bg.wasm edgetoken.js api.js session.js browser.js; do gzip -9 -c pkg/$$f | wc -c; done | awk '{ s += $$1 } END { print s }')
+	node bench/size.mjs
 
 # edgetoken against jose in Node, Chromium and workerd (see bench/run.mjs).
 bench: build setup-browser

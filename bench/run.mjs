@@ -3,8 +3,7 @@
 // (µs per awaited call) and the ratio edgetoken/jose (below 1 is faster),
 // then cold start and sizes. The format is stable.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import * as lib from 'edgetoken';
 import * as jose from 'jose';
 import { Miniflare } from 'miniflare';
 import { makeFixture } from './fixture.mjs';
+import { entrySize } from './size.mjs';
 import { measure } from './core.mjs';
 import { startServer } from '../www/serve.mjs';
 import { launch } from '../tests/support/browser.mjs';
@@ -145,7 +145,7 @@ for (const [runtime, name, ours, theirs] of rows) {
   const ratio = theirs > 0 ? (ours / theirs).toFixed(3) : 'n/a';
   console.log(`${runtime.padEnd(9)} ${name.padEnd(7)} ${fmt(ours).padStart(10)} ${fmt(theirs).padStart(10)} ${ratio.padStart(8)}`);
 }
-const size = (f) => statSync(path.join(repo, 'pkg', f)).size;
-const gz = (f) => gzipSync(readFileSync(path.join(repo, 'pkg', f)), { level: 9 }).length;
-const glue = ['edgetoken.js', 'api.js', 'browser.js'];
-console.log(`size      wasm ${size('edgetoken_bg.wasm')} B (${gz('edgetoken_bg.wasm')} B gzip); JS glue ${glue.reduce((a, f) => a + size(f), 0)} B (${glue.reduce((a, f) => a + gz(f), 0)} B gzip)`);
+for (const name of ['full', 'verify']) {
+  const s = entrySize(name);
+  console.log(`size      ${name.padEnd(7)} wasm ${s.wasm} B (${s.wasmGzip} B gzip); JS glue ${s.js} B (${s.jsGzip} B gzip, ${s.bundledJsGzip} B bundled); total ${s.totalGzip} B gzip`);
+}

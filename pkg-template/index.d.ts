@@ -1,51 +1,10 @@
-/** A JWT Claims Set. */
-export interface JWTPayload {
-  iss?: string;
-  sub?: string;
-  aud?: string | string[];
-  jti?: string;
-  nbf?: number;
-  exp?: number;
-  iat?: number;
-  [propName: string]: unknown;
-}
-
-/** A JWS protected header. */
-export interface ProtectedHeaderParameters {
-  alg?: string;
-  kid?: string;
-  typ?: string;
-  crit?: string[];
-  [propName: string]: unknown;
-}
-
-/** A JSON Web Key. */
-export interface JWK {
-  kty?: string;
-  crv?: string;
-  x?: string;
-  y?: string;
-  kid?: string;
-  use?: string;
-  key_ops?: string[];
-  alg?: string;
-  [propName: string]: unknown;
-}
-
-/** A JSON Web Key Set. */
-export interface JSONWebKeySet {
-  keys: JWK[];
-}
-
-/** A validated key set holding only keys usable for ES256 verification. */
-export interface KeySet {
-  /** Number of usable ES256 keys. */
-  readonly size: number;
-  /** Entries of the JWK Set that were left out, and why. */
-  skipped(): { index: number; kid?: string; reason: string }[];
-  /** The repeat-token cache of `jwtVerify` with this set. */
-  cacheStats(): { entries: number; bytes: number; hits: number; misses: number };
-}
+// Types of the full entry (`edgetoken`): everything of the verify-only
+// entry (verify.d.ts), plus remote key sets, discovery, presets and sessions.
+export * from './verify.js';
+import type {
+  CompactVerifyResult, JOSEError, JWTPayload, JWTVerifyOptions, JWTVerifyResult, JSONWebKeySet, KeySet,
+  RequestLike, Verifier, VerifyOptions,
+} from './verify.js';
 
 /** Options of `createRemoteJWKSet`. Durations are milliseconds, as in jose. */
 export interface RemoteJWKSetOptions {
@@ -209,163 +168,11 @@ export interface CotterPreset extends Provider {
 /** Cotter: JWKS at `{baseUrl}/api/v0/token/jwks`, issuer `baseUrl` unless given, audience `apiKeyId`. */
 export function cotter(options: { apiKeyId: string; baseUrl?: string; issuer?: string } & RemoteJWKSetOptions): CotterPreset;
 
-/** A key set and options bound once; repeat tokens skip the signature. */
-export interface Verifier {
-  verify<P = JWTPayload>(token: string): Promise<JWTVerifyResult<P>>;
-}
-
 /** Binds a key set and `jwtVerify` options once, for servers verifying many tokens. */
 export function createVerifier(keySet: KeySet | RemoteJWKSet, options?: JWTVerifyOptions): Verifier;
-
-/** A request with headers: a Fetch `Request`, or Node's `IncomingMessage`. */
-export type RequestLike =
-  | { headers: { get(name: string): string | null } }
-  | { headers: Record<string, string | string[] | undefined> };
-
 /** Reads `Authorization: Bearer` and verifies the token. */
 export function verifyRequest<P = JWTPayload>(request: RequestLike, keySet: KeySet | RemoteJWKSet, options?: JWTVerifyOptions): Promise<JWTVerifyResult<P> & { token: string }>;
-
-/** A 401/400 JSON `Response` with RFC 6750's `WWW-Authenticate` for a `verifyRequest` failure. */
-export function unauthorized(error: unknown, options?: { realm?: string }): Response;
-
-/** Options of `compactVerify`. */
-export interface VerifyOptions {
-  /** Only `['ES256']` is supported; anything else throws `OptionsInvalid`. */
-  algorithms?: string[];
-}
-
-/** Options of `jwtVerify`, with jose's names. */
-export interface JWTVerifyOptions extends VerifyOptions {
-  /** Accepted `iss` value(s); exact match. */
-  issuer?: string | string[];
-  /** Accepted audience(s); the token's `aud` must contain one. */
-  audience?: string | string[];
-  /** Allowed clock skew: seconds, or a string such as `'30s'` or `'5 minutes'`. */
-  clockTolerance?: number | string;
-  /** Claims that must be present. `exp` is always required. */
-  requiredClaims?: string[];
-  /** Required `typ` header (compared case-insensitively, `application/` ignored). */
-  typ?: string;
-  /** Maximum age since `iat`: seconds or a string such as `'1h'`. */
-  maxTokenAge?: number | string;
-  /** Required `sub`. */
-  subject?: string;
-  /** The time to check against; defaults to now. */
-  currentDate?: Date;
-}
-
-/** Result of `jwtVerify`. */
-export interface JWTVerifyResult<P = JWTPayload> {
-  payload: P & JWTPayload;
-  protectedHeader: ProtectedHeaderParameters;
-}
-
-/** Result of `compactVerify`. */
-export interface CompactVerifyResult {
-  payload: Uint8Array;
-  protectedHeader: ProtectedHeaderParameters;
-}
-
-/** Builds a key set from a JWK Set (object or JSON text). Throws `JWKSInvalid` if no key is usable. */
-export function createLocalJWKSet(jwks: JSONWebKeySet | string): KeySet;
 /** Verifies an ES256 JWT and its claims. */
 export function jwtVerify<P = JWTPayload>(jwt: string | Uint8Array, keySet: KeySet | RemoteJWKSet, options?: JWTVerifyOptions): Promise<JWTVerifyResult<P>>;
 /** Verifies an ES256 compact JWS; the payload may be any bytes. */
 export function compactVerify(jws: string | Uint8Array, keySet: KeySet | RemoteJWKSet, options?: VerifyOptions): Promise<CompactVerifyResult>;
-/** Decodes a JWT's claims. Does NOT verify the token. */
-export function decodeJwt<P = JWTPayload>(jwt: string | Uint8Array): P & JWTPayload;
-/** Decodes a token's protected header. Does NOT verify the token. */
-export function decodeProtectedHeader(token: string | Uint8Array): ProtectedHeaderParameters;
-
-/** Every error code edgetoken produces. */
-export type ErrorCode =
-  | 'ERR_JOSE_GENERIC' | 'ERR_JWS_INVALID' | 'ERR_TOKEN_TOO_LARGE' | 'ERR_JWT_INVALID' | 'ERR_JOSE_ALG_NOT_ALLOWED'
-  | 'ERR_JOSE_NOT_SUPPORTED' | 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' | 'ERR_JWT_EXPIRED'
-  | 'ERR_JWT_CLAIM_VALIDATION_FAILED' | 'ERR_JWKS_NO_MATCHING_KEY' | 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'
-  | 'ERR_JWK_INVALID' | 'ERR_JWKS_INVALID' | 'ERR_JWKS_TIMEOUT' | 'ERR_JWKS_FETCH_FAILED' | 'ERR_JWKS_HTTP_ERROR'
-  | 'ERR_JWKS_TOO_LARGE' | 'ERR_JWKS_CROSS_ORIGIN_REDIRECT' | 'ERR_DISCOVERY_FAILED' | 'ERR_OPTIONS_INVALID'
-  | 'ERR_REFRESH_REJECTED' | 'ERR_REFRESH_UNAVAILABLE' | 'ERR_REFRESH_FAILED' | 'ERR_REFRESH_INVALID_RESPONSE'
-  | 'ERR_TOKENS_INVALID' | 'ERR_SESSION_STORAGE_CORRUPT' | 'ERR_NOT_SIGNED_IN'
-  | 'ERR_BEARER_TOKEN_MISSING' | 'ERR_BEARER_TOKEN_MALFORMED';
-
-/** Base class of every edgetoken error. */
-export class JOSEError extends Error {
-  static code: ErrorCode;
-  code: ErrorCode;
-}
-/** A claim check failed. */
-export class JWTClaimValidationFailed<P = JWTPayload> extends JOSEError {
-  claim: string;
-  reason: 'missing' | 'check_failed' | 'invalid' | string;
-  payload: P & JWTPayload;
-}
-/** The token expired (`exp`), or is older than `maxTokenAge` (`iat`). */
-export class JWTExpired<P = JWTPayload> extends JOSEError {
-  claim: string;
-  reason: 'check_failed' | string;
-  payload: P & JWTPayload;
-}
-export class JOSEAlgNotAllowed extends JOSEError {}
-export class JOSENotSupported extends JOSEError {}
-export class JWSInvalid extends JOSEError {}
-export class JWTInvalid extends JOSEError {}
-export class JWKInvalid extends JOSEError {}
-export class JWKSInvalid extends JOSEError {}
-export class JWKSNoMatchingKey extends JOSEError {}
-export class JWKSMultipleMatchingKeys extends JOSEError {}
-export class JWKSTimeout extends JOSEError {}
-export class JWSSignatureVerificationFailed extends JOSEError {}
-export class JWKSFetchFailed extends JOSEError {}
-export class JWKSHttpError extends JOSEError { status: number; }
-export class JWKSTooLarge extends JOSEError {}
-export class JWKSCrossOriginRedirect extends JOSEError {}
-export class RefreshRejected extends JOSEError { terminal: true; }
-export class RefreshUnavailable extends JOSEError { status?: number; retryAfter?: number; }
-export class RefreshFailed extends JOSEError { status?: number; }
-export class RefreshInvalidResponse extends JOSEError {}
-export class TokensInvalid extends JOSEError { reason?: string; }
-export class SessionStorageCorrupt extends JOSEError {}
-export class NotSignedIn extends JOSEError {}
-export class BearerTokenMissing extends JOSEError {}
-export class BearerTokenMalformed extends JOSEError {}
-export class DiscoveryFailed extends JOSEError {
-  reason: 'timeout' | 'network' | 'http' | 'too_large' | 'redirect' | 'content_type' | 'invalid';
-  status?: number;
-}
-/** The token exceeds the 16 KiB size cap. */
-export class TokenTooLarge extends JWSInvalid {}
-/** An option, or the key set argument, is invalid. */
-export class OptionsInvalid extends JOSEError {}
-
-/** The error classes, as in jose's `errors`. */
-export const errors: {
-  JOSEError: typeof JOSEError;
-  JWTClaimValidationFailed: typeof JWTClaimValidationFailed;
-  JWTExpired: typeof JWTExpired;
-  JOSEAlgNotAllowed: typeof JOSEAlgNotAllowed;
-  JOSENotSupported: typeof JOSENotSupported;
-  JWSInvalid: typeof JWSInvalid;
-  JWTInvalid: typeof JWTInvalid;
-  JWKInvalid: typeof JWKInvalid;
-  JWKSInvalid: typeof JWKSInvalid;
-  JWKSNoMatchingKey: typeof JWKSNoMatchingKey;
-  JWKSMultipleMatchingKeys: typeof JWKSMultipleMatchingKeys;
-  JWKSTimeout: typeof JWKSTimeout;
-  JWSSignatureVerificationFailed: typeof JWSSignatureVerificationFailed;
-  JWKSFetchFailed: typeof JWKSFetchFailed;
-  JWKSHttpError: typeof JWKSHttpError;
-  JWKSTooLarge: typeof JWKSTooLarge;
-  JWKSCrossOriginRedirect: typeof JWKSCrossOriginRedirect;
-  DiscoveryFailed: typeof DiscoveryFailed;
-  RefreshRejected: typeof RefreshRejected;
-  RefreshUnavailable: typeof RefreshUnavailable;
-  RefreshFailed: typeof RefreshFailed;
-  RefreshInvalidResponse: typeof RefreshInvalidResponse;
-  TokensInvalid: typeof TokensInvalid;
-  SessionStorageCorrupt: typeof SessionStorageCorrupt;
-  NotSignedIn: typeof NotSignedIn;
-  BearerTokenMissing: typeof BearerTokenMissing;
-  BearerTokenMalformed: typeof BearerTokenMalformed;
-  TokenTooLarge: typeof TokenTooLarge;
-  OptionsInvalid: typeof OptionsInvalid;
-};

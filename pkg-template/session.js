@@ -3,9 +3,11 @@
 // (edgetoken.js); this file orchestrates what only JS can: storage, events,
 // timers, single flight, and cross-tab coordination.
 import * as wasm from './edgetoken.js';
+import { jwtVerify, decodeJwt } from './api.js';
 import {
-  jwtVerify, decodeJwt, toClass, OptionsInvalid, NotSignedIn, TokensInvalid, SessionStorageCorrupt, RefreshFailed,
-} from './api.js';
+  OptionsInvalid, NotSignedIn, TokensInvalid, SessionStorageCorrupt, RefreshFailed,
+} from './errors.js';
+import { toClass } from './calls.js';
 
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 const nowSeconds = () => Date.now() / 1000;

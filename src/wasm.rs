@@ -20,6 +20,10 @@ mod remote;
 mod session;
 
 use crate::{jwk, token, verify};
+
+// talc: a fraction of dlmalloc's code in the binary, and faster.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 use errors::{to_js_error, JsResult};
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -81,13 +85,11 @@ pub(crate) fn token_text(token: &JsValue) -> JsResult<String> {
     Err(errors::coded("ERR_JWS_INVALID", "compact JWS must be a string or Uint8Array"))
 }
 
-/// Verifies a JWT; returns `[protectedHeaderJson, payloadJson]`.
-#[wasm_bindgen(js_name = jwtVerify)]
-pub fn jwt_verify(token: &JsValue, keys: &KeySet, options: &JsValue) -> JsResult<Array> {
-    let opts = options::verify_options(options).map_err(|e| to_js_error(&e.into()))?;
-    let mut cache = keys.cache.borrow_mut();
-    let jwt = verify::jwt_verify_cached(&token_text(token)?, &keys.inner, &opts, &mut cache).map_err(|e| to_js_error(&e))?;
-    Ok(Array::of2(&JsValue::from_str(&jwt.header.json), &JsValue::from_str(&jwt.claims_json)))
+/// A token given as a string or UTF-8 bytes, as a string; throws
+/// `ERR_TOKEN_TOO_LARGE` or `ERR_JWS_INVALID` for anything else.
+#[wasm_bindgen(js_name = tokenText)]
+pub fn token_text_js(token: &JsValue) -> JsResult<String> {
+    token_text(token)
 }
 
 /// Verifies a compact JWS; returns `[protectedHeaderJson, payloadBytes]`.
@@ -100,20 +102,17 @@ pub fn compact_verify(token: &JsValue, keys: &KeySet, options: &JsValue) -> JsRe
     Ok(Array::of2(&jws.header.json.into(), &payload.into()))
 }
 
-/// Decodes a JWT's claims without verifying; returns the payload JSON.
-#[wasm_bindgen(js_name = decodeJwt)]
-pub fn decode_jwt(token: &JsValue) -> JsResult<String> {
-    token::decode_claims_unverified(&token_text(token)?)
-        .map(|(json, _)| json)
-        .map_err(|e| to_js_error(&e.into()))
-}
-
-/// Decodes a token's protected header without verifying; returns its JSON.
-#[wasm_bindgen(js_name = decodeProtectedHeader)]
-pub fn decode_protected_header(token: &JsValue) -> JsResult<String> {
-    token::decode_header_unverified(&token_text(token)?)
-        .map(|h| h.json)
-        .map_err(|e| to_js_error(&e.into()))
+/// Decodes a token without verifying anything: `part` 0 answers the
+/// protected header's JSON, 1 the claims' JSON (which must be an object).
+#[wasm_bindgen]
+pub fn decode(token: &JsValue, part: u32) -> JsResult<String> {
+    let text = token_text(token)?;
+    let decoded = if part == 0 {
+        token::decode_header_unverified(&text).map(|h| h.json)
+    } else {
+        token::decode_claims_unverified(&text).map(|(json, _)| json)
+    };
+    decoded.map_err(|e| to_js_error(&e.into()))
 }
 
 /// Cotter's URLs under an API base: `[jwksUrl, tokenEndpoint]`.

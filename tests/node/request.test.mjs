@@ -3,8 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { createLocalJWKSet, verifyRequest, unauthorized, errors } from 'edgetoken';
+import { lib } from '../support/entry.mjs';
 import { newKey, joseJwt, now } from '../support/tokens.mjs';
+
+const { createLocalJWKSet, verifyRequest, unauthorized, errors } = lib;
 
 const key = await newKey('req-1');
 const JWKS = createLocalJWKSet({ keys: [key.jwk] });

@@ -2,8 +2,10 @@
 // claims (exp included) checked on every call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLocalJWKSet, createVerifier, jwtVerify, errors } from 'edgetoken';
+import { lib } from '../support/entry.mjs';
 import { newKey, joseJwt, now } from '../support/tokens.mjs';
+
+const { createLocalJWKSet, createVerifier, jwtVerify, errors } = lib;
 
 const key = await newKey('v1');
 const JWKS = createLocalJWKSet({ keys: [key.jwk] });

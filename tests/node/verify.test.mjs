@@ -1,13 +1,16 @@
-// The built package (imported as `edgetoken`) under Node, against tokens
+// The built package (imported as `edgetoken`, or the entry of
+// tests/support/entry.mjs) under Node, against tokens
 // signed by jose and WebCrypto with fresh keys.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as jose from 'jose';
-import {
-  jwtVerify, compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors,
-} from 'edgetoken';
+import { lib } from '../support/entry.mjs';
 import { newKey, joseJwt, signRaw, b64u, now } from '../support/tokens.mjs';
+
+const {
+  jwtVerify, compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors,
+} = lib;
 
 const key = await newKey('k1');
 const other = await newKey('k2');

@@ -1,7 +1,9 @@
 // The packed tarball (`make pack`), installed into fresh temporary projects
 // the way users install it, in every runtime: a Vite production build in
 // Chromium, a plain page with no bundler, Node ESM and CommonJS, a worker
-// bundled as wrangler does and run in workerd, and a TypeScript consumer.
+// bundled as wrangler does and run in workerd, and a TypeScript consumer;
+// each with the full entry (`edgetoken`) and the verify-only one
+// (`edgetoken/verify`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -36,6 +38,7 @@ function project(name, files = {}) {
 }
 
 const expected = () => ({ sub: 'pkg-user', code: 'ERR_JWT_EXPIRED', isError: true });
+const both = () => ({ full: expected(), verify: expected() });
 
 before(async () => {
   const key = await newKey('pkg-1');
@@ -61,14 +64,16 @@ test('the tarball ships only what it lists, with no runtime dependencies', () =>
 
 test('Node ESM and CommonJS', () => {
   const dir = project('node', {
-    'esm.mjs': `import * as lib from 'edgetoken'; import { check } from './check.mjs';
-      console.log(JSON.stringify(await check(lib, JSON.parse(process.argv[2]))));`,
-    'cjs.cjs': `const lib = require('edgetoken');
-      import('./check.mjs').then(({ check }) => check(lib, JSON.parse(process.argv[2]))).then((r) => console.log(JSON.stringify(r)));`,
+    'esm.mjs': `import * as lib from 'edgetoken'; import * as lean from 'edgetoken/verify'; import { check } from './check.mjs';
+      const f = JSON.parse(process.argv[2]);
+      console.log(JSON.stringify({ full: await check(lib, f), verify: await check(lean, f) }));`,
+    'cjs.cjs': `const lib = require('edgetoken'); const lean = require('edgetoken/verify');
+      const f = JSON.parse(process.argv[2]);
+      import('./check.mjs').then(async ({ check }) => console.log(JSON.stringify({ full: await check(lib, f), verify: await check(lean, f) })));`,
   });
   for (const script of ['esm.mjs', 'cjs.cjs']) {
     const out = execFileSync('node', [script, JSON.stringify(fixture)], { cwd: dir, encoding: 'utf8' });
-    assert.deepEqual(JSON.parse(out), expected(), script);
+    assert.deepEqual(JSON.parse(out), both(), script);
   }
 });
 
@@ -99,43 +104,46 @@ async function runPage(url) {
 test('a Vite app built for production, in Chromium', async () => {
   const dir = project('vite', {
     'index.html': '<!doctype html><script type="module" src="/main.js"></script>',
-    'main.js': `import * as lib from 'edgetoken'; import { check } from './check.mjs'; import fixture from './fixture.json';
-      check(lib, fixture).then((r) => { window.result = r; }, (e) => { window.result = { error: String(e) }; });`,
+    'main.js': `import * as lib from 'edgetoken'; import * as lean from 'edgetoken/verify';
+      import { check } from './check.mjs'; import fixture from './fixture.json';
+      Promise.all([check(lib, fixture), check(lean, fixture)])
+        .then(([full, verify]) => { window.result = { full, verify }; }, (e) => { window.result = { error: String(e) }; });`,
     'fixture.json': JSON.stringify(fixture),
   });
   execFileSync(bin('vite'), ['build', '--logLevel', 'warn'], { cwd: dir, stdio: 'pipe' });
   const dist = path.join(dir, 'dist');
   const assets = readdirSync(path.join(dist, 'assets'));
-  assert.ok(assets.some((f) => f.endsWith('.wasm')), `the wasm is emitted as an asset: ${assets}`);
-  assert.deepEqual(await servePage(dist), expected());
+  assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 2, `both wasm files are emitted as assets: ${assets}`);
+  assert.deepEqual(await servePage(dist), both());
 });
 
 test('a plain page with <script type="module"> and no bundler', async () => {
   const dir = project('plain', {
     'index.html': `<!doctype html><script type="module">
       import * as lib from '/node_modules/edgetoken/browser.js';
+      import * as lean from '/node_modules/edgetoken/verify-browser.js';
       import { check } from '/check.mjs';
       const fixture = await (await fetch('/fixture.json')).json();
-      window.result = await check(lib, fixture);
+      window.result = { full: await check(lib, fixture), verify: await check(lean, fixture) };
     </script>`,
     'fixture.json': JSON.stringify(fixture),
   });
-  assert.deepEqual(await servePage(dir), expected());
+  assert.deepEqual(await servePage(dir), both());
 });
 
-test('a worker bundled the way wrangler does (workerd conditions, .wasm as CompiledWasm), in workerd', async () => {
-  const dir = project('worker', {
-    'src/index.js': `import * as lib from 'edgetoken'; import { check } from '../check.mjs';
-      export default { async fetch(request, env) { return Response.json(await check(lib, JSON.parse(env.FIXTURE))); } };`,
-  });
-  const out = path.join(dir, 'dist');
-  // wrangler's bundling: esbuild with the workerd/worker/browser conditions,
-  // .wasm imports left as modules next to the bundle.
-  execFileSync(bin('esbuild'), ['src/index.js', '--bundle', '--format=esm', '--platform=neutral', '--main-fields=module,main',
+// A worker importing `specifier`, bundled the way wrangler does (esbuild
+// with the workerd/worker/browser conditions, .wasm imports left as modules
+// next to the bundle), run in workerd; answers check()'s result.
+async function runWorker(dir, name, specifier, wasm) {
+  writeFileSync(path.join(dir, 'src', `${name}.js`), `import * as lib from '${specifier}'; import { check } from '../check.mjs';
+    export default { async fetch(request, env) { return Response.json(await check(lib, JSON.parse(env.FIXTURE))); } };`);
+  const out = path.join(dir, `dist-${name}`);
+  execFileSync(bin('esbuild'), [`src/${name}.js`, '--bundle', '--format=esm', '--platform=neutral', '--main-fields=module,main',
     '--conditions=workerd,worker,browser', '--external:*.wasm', `--outfile=${path.join(out, 'index.js')}`, '--log-level=warning'], { cwd: dir, stdio: 'pipe' });
-  cpSync(path.join(dir, 'node_modules', 'edgetoken', 'edgetoken_bg.wasm'), path.join(out, 'edgetoken_bg.wasm'));
+  cpSync(path.join(dir, 'node_modules', 'edgetoken', wasm), path.join(out, wasm));
   const bundle = readFileSync(path.join(out, 'index.js'), 'utf8');
-  assert.match(bundle, /import \w+ from "\.\/edgetoken_bg\.wasm"/, 'the wasm arrives as a module import');
+  const imports = [...bundle.matchAll(/import \w+ from "\.\/([\w.]+\.wasm)"/g)].map((m) => m[1]);
+  assert.deepEqual(imports, [wasm], 'the wasm arrives as a module import, and only that one');
   const mf = new Miniflare({
     compatibilityDate: '2025-09-01',
     modules: true,
@@ -145,11 +153,16 @@ test('a worker bundled the way wrangler does (workerd conditions, .wasm as Compi
     bindings: { FIXTURE: JSON.stringify(fixture) },
   });
   try {
-    const res = await mf.dispatchFetch('http://worker/');
-    assert.deepEqual(await res.json(), expected());
+    return await (await mf.dispatchFetch('http://worker/')).json();
   } finally {
     await mf.dispose();
   }
+}
+
+test('workers bundled the way wrangler does (workerd conditions, .wasm as CompiledWasm), in workerd', async () => {
+  const dir = project('worker', { 'src/.keep': '' });
+  assert.deepEqual(await runWorker(dir, 'full', 'edgetoken', 'edgetoken_bg.wasm'), expected());
+  assert.deepEqual(await runWorker(dir, 'verify', 'edgetoken/verify', 'edgetoken_verify_bg.wasm'), expected());
 });
 
 test('a TypeScript consumer compiles with tsc --noEmit --strict against the tarball', () => {

@@ -4,6 +4,7 @@ import {
   createLocalJWKSet, createRemoteJWKSet, jwtVerify, compactVerify, decodeJwt,
   decodeProtectedHeader, discover, cotter, oidc, createSession, verifyRequest, unauthorized, errors, type ErrorCode, type JWTPayload, type JWKSCacheSnapshot,
 } from 'edgetoken';
+import * as lean from 'edgetoken/verify';
 
 interface CotterClaims extends JWTPayload {
   type: 'client_access_token' | 'client_id_token';
@@ -68,4 +69,20 @@ export async function usage(token: string): Promise<string> {
   // @ts-expect-error cotter needs an apiKeyId
   cotter({});
   return `${n} ${t} ${kid} ${bytes.length} ${fresh} ${config.jwks_uri} ${preset.tokenEndpoint} ${access} ${idType} ${exp}`;
+}
+
+// The verify-only entry: local key sets, verifiers, requests and errors.
+export async function verifyOnly(token: string, request: Request): Promise<string> {
+  const keys = lean.createLocalJWKSet({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] });
+  const { payload } = await lean.jwtVerify<CotterClaims>(token, keys, { issuer: 'i', audience: 'a' });
+  const verifier = lean.createVerifier(keys, { clockTolerance: 5 });
+  const again: string | undefined = (await verifier.verify(token)).payload.sub;
+  const { token: bearer } = await lean.verifyRequest(request, keys);
+  const code: lean.ErrorCode = new lean.errors.JWTExpired('x').code;
+  const response: Response = lean.unauthorized(new lean.JWSInvalid('x'));
+  // @ts-expect-error the verify-only entry has no remote key sets
+  lean.createRemoteJWKSet('https://issuer.example/jwks');
+  // @ts-expect-error and does not take one
+  await lean.jwtVerify(token, createRemoteJWKSet('https://issuer.example/jwks'));
+  return payload.type + String(again) + bearer + code + response.status;
 }

@@ -1,0 +1,142 @@
+// edgetoken's verification surface: jose's names and option names, over the
+// wasm core, for key sets given as JWK Sets. Logic lives in Rust; this file
+// only shapes arguments, results and errors. The package's verify-only entry
+// is this file over the verify-only wasm; the full entry extends it.
+import * as wasm from './edgetoken.js';
+import { JWKSInvalid, JWSInvalid, OptionsInvalid } from './errors.js';
+import { call } from './calls.js';
+import { verifyRequestWith } from './request.js';
+
+export * from './errors.js';
+export { unauthorized } from './request.js';
+
+const keySets = new WeakMap();
+
+/**
+ * A key set from a JWK Set object (or its JSON text). Keys not usable for
+ * ES256 verification are skipped; see `skipped`.
+ */
+export function createLocalJWKSet(jwks) {
+  let text = jwks;
+  if (typeof jwks !== 'string') {
+    if (jwks === null || typeof jwks !== 'object' || Array.isArray(jwks)) {
+      throw new JWKSInvalid('JSON Web Key Set must be an object with a "keys" array');
+    }
+    try {
+      text = JSON.stringify(jwks);
+    } catch (e) {
+      throw new JWKSInvalid('JSON Web Key Set is not serializable', { cause: e });
+    }
+  }
+  const inner = call((t) => new wasm.KeySet(t), text);
+  const set = Object.freeze({
+    /** Number of usable ES256 keys. */
+    get size() { return inner.size; },
+    /** Entries left out: `[{ index, kid, reason }]`. */
+    skipped: () => inner.skipped(),
+    /** The repeat-token cache: `{ entries, bytes, hits, misses }`. */
+    cacheStats() {
+      const [entries, bytes, hits, misses] = wasm.keySetCacheStats(inner);
+      return { entries, bytes, hits, misses };
+    },
+  });
+  keySets.set(set, inner);
+  return set;
+}
+
+function inner(keySet) {
+  const k = keySets.get(keySet);
+  if (!k) throw new OptionsInvalid('the key set must come from createLocalJWKSet() or createRemoteJWKSet()');
+  return k;
+}
+
+/** Verifies a JWT (ES256 only) and its claims, as jose's `jwtVerify`. */
+export async function jwtVerify(jwt, keySet, options) {
+  const set = inner(keySet);
+  const token = typeof jwt === 'string' ? jwt : call(wasm.tokenText, jwt);
+  const key = optionsKey(options);
+  return (key === undefined ? makeVerifier(set, options) : verifierFor(set, key, options)).verify(token);
+}
+
+/** Verifies a compact JWS (ES256 only); the payload need not be JSON. */
+export async function compactVerify(jws, keySet, options) {
+  const [header, payload] = call(wasm.compactVerify, jws, inner(keySet), options);
+  return { payload, protectedHeader: JSON.parse(header) };
+}
+
+/**
+ * A key set and `jwtVerify` options bound once, for servers that verify
+ * many tokens: `await verifier.verify(token)` answers like `jwtVerify`. The
+ * options are parsed once, and a token seen before skips the signature
+ * (its claims, `exp` included, are checked on every call).
+ */
+export function createVerifier(keySet, options) {
+  return makeVerifier(inner(keySet), options);
+}
+
+// Parsed results by cache entry id, per key set (entries are shared by
+// every verifier of the set); bounded like the Rust cache.
+const parsedBySet = new WeakMap();
+
+function makeVerifier(set, options) {
+  const v = call((k, o) => new wasm.Verifier(k, o), set, options);
+  let parsed = parsedBySet.get(set);
+  if (!parsed) parsedBySet.set(set, (parsed = new Map()));
+  return Object.freeze({
+    async verify(token) {
+      if (typeof token !== 'string') throw new JWSInvalid('compact JWS must be a string');
+      const id = call((t) => v.verify(t), token);
+      let hit = parsed.get(id);
+      if (hit === undefined) {
+        const [header, payload] = v.json(id);
+        hit = { payload: JSON.parse(payload), protectedHeader: JSON.parse(header) };
+        if (parsed.size >= 1024) parsed.delete(parsed.keys().next().value);
+        parsed.set(id, hit);
+      }
+      return { payload: { ...hit.payload }, protectedHeader: { ...hit.protectedHeader } };
+    },
+  });
+}
+
+// jwtVerify keeps a verifier per distinct options of a key set, so repeat
+// calls skip parsing the options object too. Only options made of plain
+// values qualify (their JSON says everything about them); others get a
+// verifier for the one call.
+const plainOption = (v) => v === undefined || typeof v === 'string' || typeof v === 'number'
+  || typeof v === 'boolean' || v instanceof Date || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+function optionsKey(options) {
+  if (options === undefined || options === null) return '';
+  if (typeof options !== 'object' || Array.isArray(options)) return undefined;
+  for (const k in options) if (!plainOption(options[k])) return undefined;
+  return JSON.stringify(options);
+}
+const verifiersBySet = new WeakMap();
+function verifierFor(set, key, options) {
+  let byKey = verifiersBySet.get(set);
+  if (!byKey) verifiersBySet.set(set, (byKey = new Map()));
+  let v = byKey.get(key);
+  if (!v) {
+    v = makeVerifier(set, options);
+    if (byKey.size >= 32) byKey.delete(byKey.keys().next().value);
+    byKey.set(key, v);
+  }
+  return v;
+}
+
+/** Decodes a JWT's claims. Does NOT verify anything. */
+export function decodeJwt(jwt) {
+  return JSON.parse(call(wasm.decode, jwt, 1));
+}
+
+/** Decodes a token's protected header. Does NOT verify anything. */
+export function decodeProtectedHeader(token) {
+  return JSON.parse(call(wasm.decode, token, 0));
+}
+
+/**
+ * Reads `Authorization: Bearer <token>` from a Fetch `Request` (workers,
+ * browsers) or a Node `IncomingMessage`, and verifies the token with
+ * `jwtVerify`. Resolves to `{ payload, protectedHeader, token }`; rejects
+ * with `BearerTokenMissing`, `BearerTokenMalformed` or a verification error.
+ */
+export const verifyRequest = verifyRequestWith(jwtVerify);
