@@ -14,7 +14,8 @@
 //! lookups leak nothing secret. `PublicKey::verify_reference` (plain `p256`)
 //! is the reference these are tested against.
 
-use p256::{FieldBytes, FieldElement as Fe, Scalar};
+use super::field::Fe;
+use p256::Scalar;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Window width of key tables, in bits (8: 32 windows × 255 points).
@@ -38,7 +39,7 @@ const N: [u8; 32] = [
 ];
 
 fn fe(bytes: &[u8; 32]) -> Option<Fe> {
-    Option::from(Fe::from_bytes(&FieldBytes::from(*bytes)))
+    Fe::from_bytes(bytes)
 }
 
 // The curve's b, and the generator G (FIPS 186-4 D.1.2.3).
@@ -93,12 +94,12 @@ impl Jacobian {
     }
 
     fn is_infinity(&self) -> bool {
-        bool::from(self.z.is_zero())
+        self.z.is_zero()
     }
 
     // dbl-2001-b (a = −3).
     fn double(&self) -> Jacobian {
-        if self.is_infinity() || bool::from(self.y.is_zero()) {
+        if self.is_infinity() || self.y.is_zero() {
             return Jacobian::INFINITY;
         }
         let delta = self.z.square();
@@ -124,9 +125,9 @@ impl Jacobian {
         let s2 = q.y.multiply(&self.z).multiply(&z1z1);
         let h = u2.sub(&self.x);
         let r = s2.sub(&self.y).double();
-        if bool::from(h.is_zero()) {
+        if h.is_zero() {
             // same x: the same point (double it) or its opposite (infinity)
-            return if bool::from(r.is_zero()) { self.double() } else { Jacobian::INFINITY };
+            return if r.is_zero() { self.double() } else { Jacobian::INFINITY };
         }
         let hh = h.square();
         let i = hh.double().double();
@@ -168,7 +169,7 @@ fn normalize(points: &[Jacobian]) -> Option<Vec<Affine>> {
 const P_MINUS_2: [u64; 4] = [0xffff_ffff_ffff_fffd, 0x0000_0000_ffff_ffff, 0, 0xffff_ffff_0000_0001];
 
 fn invert(a: &Fe) -> Option<Fe> {
-    if bool::from(a.is_zero()) {
+    if a.is_zero() {
         return None;
     }
     let mut acc = Fe::ONE;
@@ -275,31 +276,44 @@ pub fn verify(g: &Table, q: &Table, u1: &Scalar, u2: &Scalar, r: &Scalar) -> Opt
     check_x(&point, r)
 }
 
-/// Like [`verify`] for a key without a table: u2·Q by 4-bit windows (256
-/// doublings and at most 64 additions), then u1·G from G's table.
-pub fn verify_windowed(g: &Table, q: &Affine, u1: &Scalar, u2: &Scalar, r: &Scalar) -> Option<bool> {
-    let point = g.add_multiple(mul_windowed(q, u2)?, u1)?;
+/// Like [`verify`] for a key without a table, and without G's big table
+/// (so the first verifications after a cold start build nothing large):
+/// u1·G + u2·Q by interleaved 4-bit windows over 1·P … 15·P of each point
+/// (256 doublings, at most 128 additions).
+pub fn verify_windowed(q: &Affine, u1: &Scalar, u2: &Scalar, r: &Scalar) -> Option<bool> {
+    let g = G_MULTIPLES.get_or_init(|| Affine::generator().and_then(|g| multiples(&g))).as_deref()?;
+    let point = mul2_windowed(g, &multiples(q)?, u1, u2)?;
     check_x(&point, r)
 }
 
-// k·P with a table of 1·P … 15·P and 4-bit windows, most significant first.
-fn mul_windowed(p: &Affine, k: &Scalar) -> Option<Jacobian> {
-    let mut multiples = Vec::with_capacity(15);
+// 1·G … 15·G, computed once.
+static G_MULTIPLES: std::sync::OnceLock<Option<Vec<Affine>>> = std::sync::OnceLock::new();
+
+// 1·P … 15·P, affine.
+fn multiples(p: &Affine) -> Option<Vec<Affine>> {
+    let mut out = Vec::with_capacity(15);
     let mut acc = Jacobian::from_affine(p);
-    multiples.push(acc);
+    out.push(acc);
     for _ in 1..15 {
         acc = acc.add_affine(p);
-        multiples.push(acc);
+        out.push(acc);
     }
-    let multiples = normalize(&multiples)?;
+    normalize(&out)
+}
+
+// a·P + b·Q with 4-bit windows, most significant first; `p` and `q` hold
+// 1·P … 15·P and 1·Q … 15·Q.
+fn mul2_windowed(p: &[Affine], q: &[Affine], a: &Scalar, b: &Scalar) -> Option<Jacobian> {
     let mut acc = Jacobian::INFINITY;
-    for byte in k.to_bytes() {
-        for digit in [byte >> 4, byte & 0x0f] {
+    for (byte_a, byte_b) in a.to_bytes().iter().zip(b.to_bytes().iter()) {
+        for shift in [4u8, 0] {
             for _ in 0..4 {
                 acc = acc.double();
             }
-            if digit != 0 {
-                acc = acc.add_affine(multiples.get(usize::from(digit) - 1)?);
+            for (digit, table) in [((byte_a >> shift) & 0x0f, p), ((byte_b >> shift) & 0x0f, q)] {
+                if digit != 0 {
+                    acc = acc.add_affine(table.get(usize::from(digit) - 1)?);
+                }
             }
         }
     }
@@ -326,7 +340,7 @@ mod tests {
     use super::*;
     use p256::elliptic_curve::ops::Reduce;
     use p256::elliptic_curve::sec1::ToEncodedPoint;
-    use p256::{AffinePoint, ProjectivePoint, U256};
+    use p256::{AffinePoint, FieldBytes, ProjectivePoint, U256};
 
     impl Affine {
         fn from_point(p: &AffinePoint) -> Option<Affine> {
@@ -340,7 +354,8 @@ mod tests {
         for seed in 1..20u64 {
             let b: [u8; 32] = scalar(seed).to_bytes().into();
             let a = fe(&b).unwrap();
-            assert_eq!(invert(&a), Option::from(a.invert()));
+            let theirs = p256::FieldElement::from_bytes(&FieldBytes::from(b)).unwrap().invert().unwrap();
+            assert_eq!(invert(&a).map(|i| i.to_bytes()), Some(theirs.to_bytes().into()));
             assert_eq!(invert(&a).unwrap().multiply(&a), Fe::ONE);
         }
         assert_eq!(invert(&Fe::ZERO), None);
@@ -362,11 +377,17 @@ mod tests {
     fn windowed_multiples_match_p256() {
         let q_point = (ProjectivePoint::GENERATOR * scalar(77)).to_affine();
         let q = Affine::from_point(&q_point).unwrap();
+        let qm = multiples(&q).unwrap();
+        let gm = multiples(&Affine::generator().unwrap()).unwrap();
         for k in [Scalar::ONE, -Scalar::ONE, Scalar::from(15u64), Scalar::from(16u64), scalar(3), scalar(4)] {
             let want = Affine::from_point(&(ProjectivePoint::from(q_point) * k).to_affine()).unwrap();
-            assert_eq!(x_of(&mul_windowed(&q, &k).unwrap()), want.x);
+            assert_eq!(x_of(&mul2_windowed(&gm, &qm, &Scalar::ZERO, &k).unwrap()), want.x);
+            // a·G + b·Q against p256
+            let j = scalar(11) * k;
+            let want = Affine::from_point(&(ProjectivePoint::GENERATOR * j + ProjectivePoint::from(q_point) * k).to_affine()).unwrap();
+            assert_eq!(x_of(&mul2_windowed(&gm, &qm, &j, &k).unwrap()), want.x);
         }
-        assert!(mul_windowed(&q, &Scalar::ZERO).unwrap().is_infinity());
+        assert!(mul2_windowed(&gm, &qm, &Scalar::ZERO, &Scalar::ZERO).unwrap().is_infinity());
     }
 
     fn scalar(seed: u64) -> Scalar {
@@ -423,6 +444,6 @@ mod tests {
         let gt = Table::generator();
         let k = scalar(5);
         assert_eq!(verify(&gt, &q, &k, &(-k), &Scalar::ONE), Some(false));
-        assert_eq!(verify_windowed(&gt, &g, &k, &(-k), &Scalar::ONE), Some(false));
+        assert_eq!(verify_windowed(&g, &k, &(-k), &Scalar::ONE), Some(false));
     }
 }
