@@ -116,13 +116,12 @@ impl Fe {
     pub fn multiply(&self, other: &Fe) -> Fe {
         let mut t = [0u32; 16];
         for (i, a) in self.0.iter().enumerate() {
+            let a = u64::from(*a);
             let mut carry = 0u64;
-            for (j, b) in other.0.iter().enumerate() {
-                if let Some(slot) = t.get_mut(i + j) {
-                    let v = u64::from(*slot) + u64::from(*a) * u64::from(*b) + carry;
-                    *slot = v as u32;
-                    carry = v >> 32;
-                }
+            for (slot, b) in t.iter_mut().skip(i).zip(other.0.iter()) {
+                let v = u64::from(*slot) + a * u64::from(*b) + carry;
+                *slot = v as u32;
+                carry = v >> 32;
             }
             if let Some(slot) = t.get_mut(i + 8) {
                 *slot = carry as u32;
@@ -136,43 +135,47 @@ impl Fe {
         // The cross products once, doubled, then the squares on the diagonal.
         let a = &self.0;
         let mut t = [0u32; 16];
-        for i in 0..8 {
-            let ai = u64::from(a.get(i).copied().unwrap_or(0));
+        for (i, x) in a.iter().enumerate() {
+            let x = u64::from(*x);
             let mut carry = 0u64;
-            for j in i + 1..8 {
-                if let Some(slot) = t.get_mut(i + j) {
-                    let v = u64::from(*slot) + ai * u64::from(a.get(j).copied().unwrap_or(0)) + carry;
-                    *slot = v as u32;
-                    carry = v >> 32;
-                }
+            for (slot, y) in t.iter_mut().skip(2 * i + 1).zip(a.iter().skip(i + 1)) {
+                let v = u64::from(*slot) + x * u64::from(*y) + carry;
+                *slot = v as u32;
+                carry = v >> 32;
             }
             if let Some(slot) = t.get_mut(i + 8) {
                 *slot = carry as u32;
             }
         }
-        // 2·cross + the squares a_i² at word 2i
-        let mut out = [0u32; 16];
-        let mut carry = 0u64;
-        let mut shifted_out = 0u32;
-        for (k, (o, w)) in out.iter_mut().zip(t).enumerate() {
-            let doubled = (w << 1) | shifted_out;
-            shifted_out = w >> 31;
+        // 2·cross + the squares a_i² at word 2i, word by word without
+        // carrying (each word stays below 2^34): the reduction is linear, so
+        // it takes the words as they are.
+        let mut w = [0i64; 16];
+        for (k, (o, c)) in w.iter_mut().zip(t).enumerate() {
             let ai = u64::from(a.get(k / 2).copied().unwrap_or(0));
             let sq = ai * ai;
-            let diag = if k % 2 == 0 { sq as u32 } else { (sq >> 32) as u32 };
-            let v = u64::from(doubled) + u64::from(diag) + carry;
-            *o = v as u32;
-            carry = v >> 32;
+            let diag = if k % 2 == 0 { sq & 0xffff_ffff } else { sq >> 32 };
+            *o = ((u64::from(c) << 1) + diag) as i64;
         }
-        Fe(reduce_wide(&out))
+        Fe(reduce_signed(&w))
     }
 }
 
-// t (512 bits, 16 words) mod p, by FIPS 186-4 D.2.3: with c0 … c15 the
-// words, t ≡ s1 + 2·s2 + 2·s3 + s4 + s5 − s6 − s7 − s8 − s9, each s a
-// 256-bit number made of the c's.
+// t (512 bits, 16 words) mod p.
 fn reduce_wide(t: &[u32; 16]) -> [u32; 8] {
-    let c = |i: usize| i64::from(t.get(i).copied().unwrap_or(0));
+    let mut c = [0i64; 16];
+    for (ci, x) in c.iter_mut().zip(t) {
+        *ci = i64::from(*x);
+    }
+    reduce_signed(&c)
+}
+
+// Σ t[k]·2^(32k) mod p, for words t[k] of magnitude below 2^36, by FIPS
+// 186-4 D.2.3: with c0 … c15 the words, t ≡ s1 + 2·s2 + 2·s3 + s4 + s5 −
+// s6 − s7 − s8 − s9, each s a 256-bit number made of the c's. The formula
+// is linear, so it holds for words that are not yet carried.
+fn reduce_signed(t: &[i64; 16]) -> [u32; 8] {
+    let c = |i: usize| t.get(i).copied().unwrap_or(0);
     // per result word (least significant first), the signed sum
     let acc: [i64; 8] = [
         c(0) + c(8) + c(9) - c(11) - c(12) - c(13) - c(14),
@@ -187,7 +190,8 @@ fn reduce_wide(t: &[u32; 16]) -> [u32; 8] {
     let mut words = [0u32; 8];
     let mut carry = propagate(&acc, &mut words);
     // 2^256 ≡ 2^224 − 2^192 − 2^96 + 1 (mod p): fold the carry back in
-    // until none is left (two rounds at most: |carry| ≤ 7, then ≤ 1).
+    // until none is left (two rounds at most: |carry| < 2^12 adds less than
+    // 2^236, so the next carry is −1, 0 or 1, and the one after is 0).
     for _ in 0..4 {
         if carry == 0 {
             break;

@@ -2,27 +2,33 @@
 //!
 //! Verifying needs R = u1·G + u2·Q. G is fixed forever and each JWKS key Q
 //! for hours, so both get tables of their multiples: for window i and digit
-//! j, the affine point j·2^(w·i)·P (w = 8 bits for G, 4 for keys). A scalar
-//! multiplication is then one mixed addition per non-zero digit and no
-//! doublings. The arithmetic is Jacobian (X/Z², Y/Z³) over `p256`'s field
-//! element, with the exceptional cases of mixed addition (infinity, equal
-//! points, opposite points) handled explicitly. Tables are normalised with
-//! a single batched inversion. The final check compares X with r·Z² (or
-//! (r+n)·Z²), so verification needs no field inversion.
+//! j, the affine point j·2^(9i)·P, j = 1 … 256. A scalar is recoded into
+//! 29 signed 9-bit digits in [−256, 256], and a scalar multiplication is
+//! then one mixed addition per non-zero digit (a negative digit adds the
+//! point with y negated) and no doublings: at most 58 additions per
+//! verification. The arithmetic is Jacobian (X/Z², Y/Z³) over [`Fe`], with
+//! the exceptional cases of mixed addition (infinity, equal points,
+//! opposite points) handled explicitly. Tables are normalised with a single
+//! batched inversion. The final check compares X with r·Z² (or (r+n)·Z²),
+//! so verification needs no field inversion.
 //!
 //! Scalars here are public (signature and hash), so variable-time table
-//! lookups leak nothing secret. `PublicKey::verify_reference` (plain `p256`)
-//! is the reference these are tested against.
+//! lookups leak nothing secret. The tests check everything against `p256`'s
+//! own scalar multiplication and ECDSA verifier.
 
 use super::field::Fe;
 use p256::Scalar;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Window width of key tables, in bits (8: 32 windows × 255 points).
-pub const KEY_WINDOW_BITS: u32 = 8;
+/// Window width of the tables, in bits.
+pub const WINDOW_BITS: usize = 9;
+/// Windows per scalar: signed digits need one bit more than the scalar's 256.
+pub const WINDOWS: usize = 257usize.div_ceil(WINDOW_BITS);
+/// Points per window: the multiples 1 … 2^(w−1).
+pub const PER_WINDOW: usize = 1 << (WINDOW_BITS - 1);
 
-/// The most key tables alive at once (each about 510 KiB); past it, keys
-/// verify without one.
+/// The most key tables alive at once (each 29 × 256 points, about 464
+/// KiB); past it, keys verify without one.
 pub const MAX_KEY_TABLES: usize = 8;
 
 static KEY_TABLES: AtomicUsize = AtomicUsize::new(0);
@@ -187,13 +193,12 @@ fn invert(a: &Fe) -> Option<Fe> {
 /// Multiples of one point, for fixed-base scalar multiplication.
 pub struct Table {
     points: Vec<Affine>,
-    bits: u32,
     counted: bool,
 }
 
 impl core::fmt::Debug for Table {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "Table({} points, {}-bit windows)", self.points.len(), self.bits)
+        f.debug_struct("Table").field("points", &self.points.len()).finish()
     }
 }
 
@@ -205,33 +210,51 @@ impl Drop for Table {
     }
 }
 
+/// `k` as signed base-2^9 digits in [−256, 256], least significant first:
+/// k = Σ d_i·2^(9i).
+pub fn signed_digits(k: &Scalar) -> [i32; WINDOWS] {
+    let bytes: [u8; 32] = k.to_bytes().into();
+    let mut limbs = [0u64; 5];
+    for (limb, chunk) in limbs.iter_mut().zip(bytes.rchunks_exact(8)) {
+        *limb = u64::from_be_bytes(chunk.try_into().unwrap_or_default());
+    }
+    let mut out = [0i32; WINDOWS];
+    let mut carry = 0i32;
+    for (i, d) in out.iter_mut().enumerate() {
+        let (at, shift) = ((i * WINDOW_BITS) / 64, (i * WINDOW_BITS) % 64);
+        let mut bits = limbs.get(at).copied().unwrap_or(0) >> shift;
+        if shift + WINDOW_BITS > 64 {
+            bits |= limbs.get(at + 1).copied().unwrap_or(0) << (64 - shift);
+        }
+        let raw = (bits & ((1 << WINDOW_BITS) - 1)) as i32 + carry;
+        // raw is in [0, 512]: above 256 it becomes raw − 512 and carries 1
+        (*d, carry) = if raw > PER_WINDOW as i32 { (raw - 2 * PER_WINDOW as i32, 1) } else { (raw, 0) };
+    }
+    out
+}
+
 impl Table {
-    fn build(p: &Affine, bits: u32, counted: bool) -> Option<Table> {
-        let per_window = (1usize << bits) - 1;
-        let windows = 256usize.div_ceil(bits as usize);
+    fn build(p: &Affine, counted: bool) -> Option<Table> {
         let mut base = *p;
-        let mut all = Vec::with_capacity(windows * per_window);
-        for _ in 0..windows {
-            let start = all.len();
+        let mut all = Vec::with_capacity(WINDOWS * PER_WINDOW);
+        for _ in 0..WINDOWS {
             let mut acc = Jacobian::from_affine(&base);
             all.push(acc);
-            for _ in 1..per_window {
+            for _ in 1..PER_WINDOW {
                 acc = acc.add_affine(&base);
                 all.push(acc);
             }
-            // the next window's base: 2^bits · base
-            let next = acc.add_affine(&base);
-            base = *normalize(&[next])?.first()?;
-            debug_assert_eq!(all.len() - start, per_window);
+            // the next window's base: 2^9 · base = 2 · (256 · base)
+            base = *normalize(&[acc.double()])?.first()?;
         }
-        Some(Table { points: normalize(&all)?, bits, counted })
+        Some(Table { points: normalize(&all)?, counted })
     }
 
-    /// The table of the generator (8-bit windows, built once).
+    /// The table of the generator (built once).
     pub fn generator() -> Table {
         Affine::generator()
-            .and_then(|g| Table::build(&g, 8, false))
-            .unwrap_or(Table { points: Vec::new(), bits: 8, counted: false })
+            .and_then(|g| Table::build(&g, false))
+            .unwrap_or(Table { points: Vec::new(), counted: false })
     }
 
     /// A table for a key, if the budget allows one.
@@ -241,7 +264,7 @@ impl Table {
             KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
             return None;
         }
-        let table = Table::build(q, KEY_WINDOW_BITS, true);
+        let table = Table::build(q, true);
         if table.is_none() {
             KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
         }
@@ -253,17 +276,12 @@ impl Table {
         if self.points.is_empty() {
             return None;
         }
-        let per_window = (1usize << self.bits) - 1;
-        let bytes = k.to_bytes();
-        // little-endian digits of `bits` bits (4 or 8)
-        let digits = bytes.iter().rev().flat_map(|b| match self.bits {
-            8 => [Some(*b), None],
-            _ => [Some(b & 0x0f), Some(b >> 4)],
-        });
-        for (window, digit) in digits.flatten().enumerate() {
-            if digit != 0 {
-                acc = acc.add_affine(self.points.get(window * per_window + usize::from(digit) - 1)?);
+        for (window, d) in signed_digits(k).iter().enumerate() {
+            if *d == 0 {
+                continue;
             }
+            let p = self.points.get(window * PER_WINDOW + d.unsigned_abs() as usize - 1)?;
+            acc = if *d > 0 { acc.add_affine(p) } else { acc.add_affine(&Affine { x: p.x, y: p.y.neg() }) };
         }
         Some(acc)
     }
@@ -410,10 +428,10 @@ mod tests {
     #[test]
     fn table_multiples_match_p256() {
         let g = Table::generator();
-        assert_eq!(g.points.len(), 32 * 255);
+        assert_eq!(g.points.len(), 29 * 256);
         let q_point = (ProjectivePoint::GENERATOR * scalar(99)).to_affine();
         let q = Table::for_key(&Affine::from_point(&q_point).unwrap()).unwrap();
-        assert_eq!(q.points.len(), 32 * 255);
+        assert_eq!(q.points.len(), 29 * 256);
         for seed in 1..40u64 {
             let k = scalar(seed);
             let want_g = Affine::from_point(&(ProjectivePoint::GENERATOR * k).to_affine()).unwrap();
@@ -421,13 +439,33 @@ mod tests {
             let want_q = Affine::from_point(&(ProjectivePoint::from(q_point) * k).to_affine()).unwrap();
             assert_eq!(x_of(&q.add_multiple(Jacobian::INFINITY, &k).unwrap()), want_q.x);
         }
-        // edge scalars: 1, n−1 (the negation), and 2^255-ish
-        for k in [Scalar::ONE, -Scalar::ONE, scalar(7) + scalar(8)] {
+        // edge scalars: 1, n−1 (the negation), 2^255-ish, digits at ±256
+        // and runs of ones that carry through every window
+        let mut ones = [0xffu8; 32];
+        ones[0] = 0x7f;
+        let at_256 = Scalar::from(256u64) + Scalar::from(256u64 << 9) + Scalar::from(257u64 << 18);
+        for k in [Scalar::ONE, -Scalar::ONE, scalar(7) + scalar(8), at_256, Scalar::from(511u64),
+                  <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(ones))] {
             let want = Affine::from_point(&(ProjectivePoint::GENERATOR * k).to_affine()).unwrap();
             assert_eq!(x_of(&g.add_multiple(Jacobian::INFINITY, &k).unwrap()), want.x);
         }
         // zero gives infinity
         assert!(g.add_multiple(Jacobian::INFINITY, &Scalar::ZERO).unwrap().is_infinity());
+    }
+
+    #[test]
+    fn signed_digits_recompose_the_scalar() {
+        for seed in 1..200u64 {
+            let k = scalar(seed);
+            let digits = signed_digits(&k);
+            assert!(digits.iter().all(|d| d.unsigned_abs() as usize <= PER_WINDOW));
+            let mut sum = Scalar::ZERO;
+            for d in digits.iter().rev() {
+                sum *= Scalar::from(512u64);
+                sum = if *d >= 0 { sum + Scalar::from(d.unsigned_abs() as u64) } else { sum - Scalar::from(d.unsigned_abs() as u64) };
+            }
+            assert_eq!(sum, k, "seed {seed}");
+        }
     }
 
     #[test]
