@@ -10,11 +10,12 @@
 //! reference, on every Wycheproof vector and on random signatures.
 
 pub mod field;
+pub mod scalar;
 pub mod sha256;
 pub mod table;
 
 use p256::elliptic_curve::ff::{Field, PrimeField};
-use p256::elliptic_curve::ops::{Invert, Reduce};
+use p256::elliptic_curve::ops::Reduce;
 use p256::{FieldBytes, Scalar, U256};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -108,7 +109,7 @@ impl PublicKey {
     ) -> bool {
         let Some((r, s)) = parse(signature) else { return false };
         let z = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(sha256::digest(message)));
-        let Some(w) = Option::<Scalar>::from(s.invert_vartime()) else { return false };
+        let Some(w) = scalar::invert(&s) else { return false };
         combine(&(z * w), &(r * w), &r).unwrap_or(false)
     }
 }

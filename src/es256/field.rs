@@ -41,8 +41,12 @@ fn add_limbs(a: &[u32; 8], b: &[u32; 8]) -> ([u32; 8], bool) {
     (out, carry != 0)
 }
 
-// The value in [0, 2p) as one in [0, p).
+// The value in [0, 2p) as one in [0, p). p's top word is all ones, so a
+// value whose top word is not is already below p (all but 2^−32 of them).
 fn reduce_once(v: [u32; 8]) -> [u32; 8] {
+    if v.last().is_some_and(|top| *top != u32::MAX) {
+        return v;
+    }
     let (d, borrow) = sub_limbs(&v, &P);
     if borrow {
         v
@@ -163,11 +167,7 @@ impl Fe {
 
 // t (512 bits, 16 words) mod p.
 fn reduce_wide(t: &[u32; 16]) -> [u32; 8] {
-    let mut c = [0i64; 16];
-    for (ci, x) in c.iter_mut().zip(t) {
-        *ci = i64::from(*x);
-    }
-    reduce_signed(&c)
+    reduce_with(|i| i64::from(t.get(i).copied().unwrap_or(0)))
 }
 
 // Σ t[k]·2^(32k) mod p, for words t[k] of magnitude below 2^36, by FIPS
@@ -175,9 +175,15 @@ fn reduce_wide(t: &[u32; 16]) -> [u32; 8] {
 // s6 − s7 − s8 − s9, each s a 256-bit number made of the c's. The formula
 // is linear, so it holds for words that are not yet carried.
 fn reduce_signed(t: &[i64; 16]) -> [u32; 8] {
-    let c = |i: usize| t.get(i).copied().unwrap_or(0);
+    reduce_with(|i| t.get(i).copied().unwrap_or(0))
+}
+
+// The reduction over word `c(i)`, inlined into each caller so the words
+// stay where the caller has them.
+#[inline(always)]
+fn reduce_with(c: impl Fn(usize) -> i64) -> [u32; 8] {
     // per result word (least significant first), the signed sum
-    let acc: [i64; 8] = [
+    let mut acc: [i64; 8] = [
         c(0) + c(8) + c(9) - c(11) - c(12) - c(13) - c(14),
         c(1) + c(9) + c(10) - c(12) - c(13) - c(14) - c(15),
         c(2) + c(10) + c(11) - c(13) - c(14) - c(15),
@@ -187,11 +193,20 @@ fn reduce_signed(t: &[i64; 16]) -> [u32; 8] {
         c(6) + 3 * c(14) + 2 * c(15) + c(13) - c(8) - c(9),
         c(7) + 3 * c(15) + c(8) - c(10) - c(11) - c(12) - c(13),
     ];
+    // 2^256 ≡ 2^224 − 2^192 − 2^96 + 1 (mod p). The top word's own
+    // overflow q (acc[7] = q·2^32 + rest) is folded in before carrying, so
+    // what carries out below is almost always 0 and the loop rarely runs.
+    let [a0, _, _, a3, _, _, a6, a7] = &mut acc;
+    let q = *a7 >> 32;
+    *a7 = (*a7 - (q << 32)) + q;
+    *a6 -= q;
+    *a3 -= q;
+    *a0 += q;
     let mut words = [0u32; 8];
     let mut carry = propagate(&acc, &mut words);
-    // 2^256 ≡ 2^224 − 2^192 − 2^96 + 1 (mod p): fold the carry back in
-    // until none is left (two rounds at most: |carry| < 2^12 adds less than
-    // 2^236, so the next carry is −1, 0 or 1, and the one after is 0).
+    // Fold what carried out until none is left (two rounds at most: |carry|
+    // < 2^12 adds less than 2^236, so the next carry is −1, 0 or 1, and the
+    // one after is 0).
     for _ in 0..4 {
         if carry == 0 {
             break;
