@@ -33,26 +33,54 @@ struct Entry {
     key: PublicKey,
     exp: Option<f64>,
     bytes: usize,
-    last_used: u64,
+    // neighbours in the recency list (NIL at the ends)
+    newer: u16,
+    older: u16,
 }
+
+const NIL: u16 = u16::MAX;
 
 /// The cache of one key set.
 ///
 /// Entries live in slots; an open-addressing index (linear probing,
-/// backward-shift deletion) maps a token's hash to its slot. Only verified
-/// tokens are ever inserted, so the index holds at most [`MAX_ENTRIES`]
-/// tokens an issuer signed; a lookup probes at most the index's length.
-#[derive(Debug, Default)]
+/// backward-shift deletion) maps a token's hash to its slot, and a doubly
+/// linked list through the slots orders them by last use, so a hit, an
+/// insert and an eviction each cost O(1). Only verified tokens are ever
+/// inserted, so the index holds at most [`MAX_ENTRIES`] tokens an issuer
+/// signed; a lookup probes at most the index's length.
+#[derive(Debug)]
 pub struct TokenCache {
     slots: Vec<Option<Entry>>,
+    free: Vec<u16>,
     // slot + 1 per index position; 0 is empty. Allocated on first insert.
     index: Vec<u16>,
+    newest: u16,
+    oldest: u16,
     len: usize,
     next_id: u32,
     bytes: usize,
-    clock: u64,
+    // when expired entries were last swept out (seconds)
+    swept_at: f64,
     hits: u64,
     misses: u64,
+}
+
+impl Default for TokenCache {
+    fn default() -> Self {
+        TokenCache {
+            slots: Vec::new(),
+            free: Vec::new(),
+            index: Vec::new(),
+            newest: NIL,
+            oldest: NIL,
+            len: 0,
+            next_id: 0,
+            bytes: 0,
+            swept_at: f64::NEG_INFINITY,
+            hits: 0,
+            misses: 0,
+        }
+    }
 }
 
 // A fast non-cryptographic hash of the token, 8 bytes at a time.
@@ -119,10 +147,6 @@ impl TokenCache {
         self.slots.get(slot)?.as_ref()
     }
 
-    fn entry_mut(&mut self, token: &str) -> Option<&mut Entry> {
-        let (_, slot) = self.find(token)?;
-        self.slots.get_mut(slot)?.as_mut()
-    }
 
     /// The entry id of a cached token: stable while the entry lives, never
     /// reused by another token while the cache lives (ids wrap after 2^32).
@@ -138,10 +162,9 @@ impl TokenCache {
     /// Like [`TokenCache::lookup`] but answers the entry id, in one index
     /// lookup on a hit: the repeat-token fast path.
     pub fn lookup_id(&mut self, token: &str, opts: &VerifyOptions) -> Option<Result<u32, Error>> {
-        self.clock = self.clock.wrapping_add(1);
-        let clock = self.clock;
-        let e = self.entry_mut(token)?;
-        e.last_used = clock;
+        let (_, slot) = self.find(token)?;
+        self.touch(slot);
+        let e = self.slots.get(slot)?.as_ref()?;
         let verdict = verify::validate_jwt(&e.jwt, opts).map(|()| e.id);
         self.hits = self.hits.wrapping_add(1);
         if let Err(err) = &verdict {
@@ -171,7 +194,6 @@ impl TokenCache {
     /// stored result (`None` cannot happen: eviction always leaves room).
     pub fn insert(&mut self, token: &str, jwt: VerifiedJwt, key: &PublicKey, now: f64) -> Option<&VerifiedJwt> {
         let bytes = token.len() + jwt.header.json.len() + jwt.claims_json.len();
-        self.clock = self.clock.wrapping_add(1);
         self.misses = self.misses.wrapping_add(1);
         let exp = jwt.claims.get("exp").and_then(crate::json::Value::as_f64);
         self.remove(token);
@@ -182,8 +204,8 @@ impl TokenCache {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1);
         let h = hash(token);
-        let slot = match self.slots.iter().position(Option::is_none) {
-            Some(free) => free,
+        let slot = match self.free.pop() {
+            Some(free) => usize::from(free),
             None => {
                 self.slots.push(None);
                 self.slots.len() - 1
@@ -201,8 +223,10 @@ impl TokenCache {
         *self.index.get_mut(pos)? = u16::try_from(slot + 1).ok()?;
         self.bytes += bytes;
         self.len += 1;
-        let entry = Entry { token: token.to_owned(), hash: h, id, jwt, key: key.clone(), exp, bytes, last_used: self.clock };
-        Some(&self.slots.get_mut(slot)?.insert(entry).jwt)
+        let entry = Entry { token: token.to_owned(), hash: h, id, jwt, key: key.clone(), exp, bytes, newer: NIL, older: NIL };
+        *self.slots.get_mut(slot)? = Some(entry);
+        self.link_newest(slot);
+        Some(&self.slots.get(slot)?.as_ref()?.jwt)
     }
 
     /// Drops entries whose key is not among `keys` (after a key set changed).
@@ -224,9 +248,13 @@ impl TokenCache {
     // Empties `slot` (indexed at `pos`) and closes the gap in the probe
     // run: later entries that could sit earlier move back (backward shift).
     fn remove_at(&mut self, pos: usize, slot: usize) {
+        self.unlink(slot);
         if let Some(e) = self.slots.get_mut(slot).and_then(Option::take) {
             self.bytes -= e.bytes;
             self.len -= 1;
+            if let Ok(free) = u16::try_from(slot) {
+                self.free.push(free);
+            }
         }
         let mask = INDEX_SLOTS - 1;
         let mut hole = pos;
@@ -260,21 +288,84 @@ impl TokenCache {
     }
 
     // Makes room for `incoming` bytes: expired entries first (a day past
-    // exp covers any sane clock tolerance), then the least recently used.
+    // exp covers any sane clock tolerance; swept at most once a minute),
+    // then the least recently used.
     fn evict(&mut self, now: f64, incoming: usize) {
         let full = |c: &TokenCache| c.len + 1 > MAX_ENTRIES || c.bytes + incoming > MAX_BYTES;
         if !full(self) {
             return;
         }
-        self.retain(|e| e.exp.is_none_or(|exp| now < exp + 86_400.0));
+        if now - self.swept_at >= 60.0 {
+            self.swept_at = now;
+            self.retain(|e| e.exp.is_none_or(|exp| now < exp + 86_400.0));
+        }
         while full(self) {
             let before = self.len;
-            if let Some(oldest) = self.slots.iter().flatten().min_by_key(|e| e.last_used).map(|e| e.token.clone()) {
-                self.remove(&oldest);
+            let oldest = usize::from(self.oldest);
+            if let Some(pos) = self.position_of(oldest) {
+                self.remove_at(pos, oldest);
             }
             if self.len == before {
                 break;
             }
+        }
+    }
+
+    // The index position that points at `slot`.
+    fn position_of(&self, slot: usize) -> Option<usize> {
+        let h = self.slots.get(slot)?.as_ref()?.hash;
+        let want = u16::try_from(slot + 1).ok()?;
+        let mut pos = Self::home(h);
+        for _ in 0..INDEX_SLOTS {
+            match self.index.get(pos).copied()? {
+                0 => return None,
+                s if s == want => return Some(pos),
+                _ => pos = (pos + 1) & (INDEX_SLOTS - 1),
+            }
+        }
+        None
+    }
+
+    fn entry_at(&mut self, slot: u16) -> Option<&mut Entry> {
+        self.slots.get_mut(usize::from(slot))?.as_mut()
+    }
+
+    // Makes `slot` the most recently used.
+    fn link_newest(&mut self, slot: usize) {
+        let Ok(s) = u16::try_from(slot) else { return };
+        let old_newest = self.newest;
+        if let Some(e) = self.entry_at(s) {
+            e.newer = NIL;
+            e.older = old_newest;
+        }
+        if let Some(e) = self.entry_at(old_newest) {
+            e.newer = s;
+        }
+        self.newest = s;
+        if self.oldest == NIL {
+            self.oldest = s;
+        }
+    }
+
+    // Takes `slot` out of the recency list.
+    fn unlink(&mut self, slot: usize) {
+        let Some((newer, older)) = self.slots.get(slot).and_then(Option::as_ref).map(|e| (e.newer, e.older)) else {
+            return;
+        };
+        match self.entry_at(newer) {
+            Some(e) => e.older = older,
+            None => self.newest = older,
+        }
+        match self.entry_at(older) {
+            Some(e) => e.newer = newer,
+            None => self.oldest = newer,
+        }
+    }
+
+    fn touch(&mut self, slot: usize) {
+        if usize::from(self.newest) != slot {
+            self.unlink(slot);
+            self.link_newest(slot);
         }
     }
 }
@@ -312,6 +403,17 @@ mod tests {
         assert_eq!(c.index.iter().filter(|s| **s != 0).count(), c.len);
         assert!(c.len <= MAX_ENTRIES);
         assert_eq!(c.bytes, c.slots.iter().flatten().map(|e| e.bytes).sum::<usize>());
+        assert_eq!(c.free.len(), c.slots.iter().filter(|s| s.is_none()).count());
+        // the recency list runs through every entry, linked both ways
+        let (mut at, mut newer, mut walked) = (c.newest, NIL, 0);
+        while at != NIL {
+            let e = c.slots[usize::from(at)].as_ref().unwrap();
+            assert_eq!(e.newer, newer);
+            (newer, at) = (at, e.older);
+            walked += 1;
+            assert!(walked <= c.len);
+        }
+        assert_eq!((walked, c.oldest), (c.len, newer));
     }
 
     #[test]
@@ -350,6 +452,34 @@ mod tests {
         }
         check_invariants(&c);
         assert_eq!(c.len, model.len());
+    }
+
+    #[test]
+    fn the_least_recently_used_goes_first() {
+        let (k, mut c) = (key(), TokenCache::new());
+        let opts = VerifyOptions::at(1_700_000_000);
+        for i in 0..MAX_ENTRIES {
+            c.insert(&format!("t{i}"), jwt(2_000_000_000), &k, 1_700_000_000.0).unwrap();
+        }
+        // t0 and t5 are used again; t1 is now the oldest, then t2, t3, t4, t6
+        assert!(c.lookup_id("t0", &opts).unwrap().is_ok());
+        assert!(c.lookup_id("t5", &opts).unwrap().is_ok());
+        for (i, gone) in [(0, "t1"), (1, "t2"), (2, "t3"), (3, "t4"), (4, "t6")] {
+            c.insert(&format!("new{i}"), jwt(2_000_000_000), &k, 1_700_000_000.0).unwrap();
+            assert!(!c.contains(gone), "{gone} evicted");
+            assert_eq!(c.len, MAX_ENTRIES);
+        }
+        assert!(c.contains("t0") && c.contains("t5") && c.contains("t7"));
+        check_invariants(&c);
+        // expired entries go before live ones, however recently used
+        let mut c = TokenCache::new();
+        c.insert("old", jwt(1_000), &k, 1_700_000_000.0).unwrap();
+        for i in 1..MAX_ENTRIES {
+            c.insert(&format!("t{i}"), jwt(2_000_000_000), &k, 1_700_000_000.0).unwrap();
+        }
+        c.insert("next", jwt(2_000_000_000), &k, 1_700_000_000.0).unwrap();
+        assert!(!c.contains("old") && c.contains("t1"));
+        check_invariants(&c);
     }
 
     #[test]
