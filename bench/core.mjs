@@ -20,7 +20,7 @@ async function perCall(fn, { batch, rounds }) {
   return median(times);
 }
 
-export async function measure(lib, jose, fixture, { fresh = 200, repeat = 2000, rounds = 5 } = {}) {
+export async function measure(lib, jose, fixture, { fresh = 1000, repeat = 2000, rounds = 5 } = {}) {
   const opts = { issuer: fixture.issuer, audience: fixture.audience };
   const ours = lib.createLocalJWKSet(fixture.jwks);
   const theirs = jose.createLocalJWKSet(fixture.jwks);

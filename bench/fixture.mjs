@@ -2,7 +2,7 @@
 // token (typical claims and size) signed by a fresh P-256 key.
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 
-export async function makeFixture({ fresh = 1000, warm = 1000 } = {}) {
+export async function makeFixture({ fresh = 5000, warm = 1000 } = {}) {
   const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
   const kid = 'SPACE_JWT_PUBLIC:8028AAA3-EC2D-4BAA-BE7A-7C8359CCB9F9';
   const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid, use: 'sig', alg: 'ES256' }] };

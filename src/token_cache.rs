@@ -61,6 +61,8 @@ pub struct TokenCache {
     bytes: usize,
     // when expired entries were last swept out (seconds)
     swept_at: f64,
+    // (id, slot) of the newest entry: `by_id` right after an insert
+    last_insert: (u32, usize),
     hits: u64,
     misses: u64,
 }
@@ -77,6 +79,7 @@ impl Default for TokenCache {
             next_id: 0,
             bytes: 0,
             swept_at: f64::NEG_INFINITY,
+            last_insert: (u32::MAX, usize::MAX),
             hits: 0,
             misses: 0,
         }
@@ -154,9 +157,11 @@ impl TokenCache {
         self.entry(token).map(|e| e.id)
     }
 
-    /// The verified token of an entry id (a scan: used once per new token).
+    /// The verified token of an entry id: immediate for the newest entry
+    /// (asked right after it was added), a scan otherwise.
     pub fn by_id(&self, id: u32) -> Option<&VerifiedJwt> {
-        self.slots.iter().flatten().find(|e| e.id == id).map(|e| &e.jwt)
+        let newest = self.slots.get(self.last_insert.1).and_then(Option::as_ref).filter(|e| e.id == id);
+        newest.or_else(|| self.slots.iter().flatten().find(|e| e.id == id)).map(|e| &e.jwt)
     }
 
     /// Like [`TokenCache::lookup`] but answers the entry id, in one index
@@ -226,6 +231,7 @@ impl TokenCache {
         let entry = Entry { token: token.to_owned(), hash: h, id, jwt, key: key.clone(), exp, bytes, newer: NIL, older: NIL };
         *self.slots.get_mut(slot)? = Some(entry);
         self.link_newest(slot);
+        self.last_insert = (id, slot);
         Some(&self.slots.get(slot)?.as_ref()?.jwt)
     }
 
@@ -434,7 +440,9 @@ mod tests {
             match next() % 3 {
                 0 => {
                     assert!(c.insert(&token, jwt(2_000_000_000), &k, 1_700_000_000.0).is_some());
-                    model.insert(token.clone(), c.id_of(&token).unwrap());
+                    let id = c.id_of(&token).unwrap();
+                    assert_eq!(c.by_id(id).map(|j| &j.claims_json), Some(&jwt(2_000_000_000).claims_json));
+                    model.insert(token.clone(), id);
                 }
                 1 => {
                     c.remove(&token);
