@@ -1,6 +1,8 @@
 //! The ES256 primitive: ECDSA over P-256 with SHA-256, signatures as raw
-//! 64-byte `r || s` (RFC 7518 §3.4), on RustCrypto `p256`'s field and
-//! scalar arithmetic.
+//! 64-byte `r || s` (RFC 7518 §3.4). The field arithmetic ([`field`]),
+//! SHA-256 ([`sha256`]) and the inversion mod n ([`scalar`]) are the
+//! crate's own, written for wasm; the other scalar arithmetic is RustCrypto
+//! `p256`'s.
 //!
 //! [`PublicKey::verify`] computes u1·G + u2·Q with fixed-base tables (see
 //! [`table`]): G's and each key's, built once a key has verified a few
