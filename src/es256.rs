@@ -20,20 +20,27 @@ use p256::elliptic_curve::ff::{Field, PrimeField};
 use p256::elliptic_curve::ops::Reduce;
 use p256::{FieldBytes, Scalar, U256};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, OnceLock};
-use table::{Affine, Table};
+use std::sync::{Arc, Mutex, OnceLock};
+use table::{Affine, Builder, Table};
 
 static GENERATOR: OnceLock<Table> = OnceLock::new();
+static GENERATOR_BUILDER: Mutex<Option<Builder>> = Mutex::new(None);
+
+/// Table windows built per verification while tables are being built (29
+/// make a table): about a millisecond of work, so no verification pays for
+/// a whole table.
+pub const WINDOWS_PER_VERIFICATION: usize = 8;
 
 /// A P-256 public key, checked to be a valid point on the curve.
 #[derive(Debug, Clone)]
 pub struct PublicKey {
     point: Affine,
     sec1: [u8; 65],
-    // Built once the key has verified a few signatures (a table costs a
-    // few milliseconds, a windowed verification under one), shared by
-    // clones; `None` inside when the table budget was spent.
+    // Built a few windows per verification once the key has verified a few
+    // signatures, shared by clones; `None` inside when the table budget was
+    // spent.
     table: Arc<OnceLock<Option<Table>>>,
+    builder: Arc<Mutex<Option<Builder>>>,
     uses: Arc<AtomicU32>,
 }
 
@@ -48,6 +55,30 @@ impl PartialEq for PublicKey {
 impl Eq for PublicKey {}
 
 // r and s of a raw signature, each in [1, n−1].
+// Steps the builder in `slot` (starting one with `start`) by up to
+// `windows`, and hands `publish` the table once complete, or `None` when no
+// builder can start (the key-table budget is spent). The windows built.
+fn advance(
+    slot: &Mutex<Option<Builder>>,
+    start: impl FnOnce() -> Option<Builder>,
+    windows: usize,
+    publish: impl FnOnce(Option<Table>),
+) -> usize {
+    let Ok(mut slot) = slot.lock() else { return 0 };
+    if slot.is_none() {
+        *slot = start();
+        if slot.is_none() {
+            publish(None);
+            return 0;
+        }
+    }
+    let built = slot.as_mut().and_then(|b| b.step(windows)).unwrap_or(0);
+    if slot.as_ref().is_some_and(Builder::is_complete) {
+        publish(slot.take().and_then(Builder::finish));
+    }
+    built
+}
+
 fn parse(signature: &[u8]) -> Option<(Scalar, Scalar)> {
     let scalar = |bytes: &[u8]| -> Option<Scalar> {
         let bytes: [u8; 32] = bytes.try_into().ok()?;
@@ -71,7 +102,13 @@ impl PublicKey {
         sec1[0] = 0x04;
         sec1.get_mut(1..33)?.copy_from_slice(x);
         sec1.get_mut(33..65)?.copy_from_slice(y);
-        Some(PublicKey { point, sec1, table: Arc::new(OnceLock::new()), uses: Arc::new(AtomicU32::new(0)) })
+        Some(PublicKey {
+            point,
+            sec1,
+            table: Arc::new(OnceLock::new()),
+            builder: Arc::new(Mutex::new(None)),
+            uses: Arc::new(AtomicU32::new(0)),
+        })
     }
 
     /// The key as an uncompressed SEC1 point (`04 || x || y`).
@@ -83,19 +120,45 @@ impl PublicKey {
     /// signature length, `r` or `s` outside `[1, n-1]`, or a mismatch is
     /// `false`. High-S signatures are accepted: JWS does not forbid them.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
-        if self.table.get().is_none() && self.uses.fetch_add(1, Ordering::Relaxed) < TABLE_AFTER_USES {
-            return self.verify_windowed(message, signature);
+        let tables_ready = GENERATOR.get().is_some() && self.table.get().is_some();
+        if !tables_ready && self.uses.fetch_add(1, Ordering::Relaxed) >= TABLE_AFTER_USES {
+            self.build_tables(WINDOWS_PER_VERIFICATION);
         }
-        self.verify_table(message, signature)
+        match (GENERATOR.get(), self.table.get()) {
+            (Some(g), Some(Some(q))) if g.is_usable() => self.check(message, signature, |u1, u2, r| table::verify(g, q, u1, u2, r)),
+            _ => self.verify_windowed(message, signature),
+        }
     }
 
-    /// Verifies through the key's fixed-base table (building it now if
-    /// needed), or by windows when the table budget is spent.
+    /// Verifies through the fixed-base tables, finishing them now if
+    /// needed, or by windows when the table budget is spent.
     pub fn verify_table(&self, message: &[u8], signature: &[u8]) -> bool {
-        let table = self.table.get_or_init(|| Table::for_key(&self.point));
-        let Some(q) = table else { return self.verify_windowed(message, signature) };
-        let g = GENERATOR.get_or_init(Table::generator);
-        self.check(message, signature, |u1, u2, r| table::verify(g, q, u1, u2, r))
+        self.build_tables(usize::MAX);
+        match (GENERATOR.get(), self.table.get()) {
+            (Some(g), Some(Some(q))) if g.is_usable() => self.check(message, signature, |u1, u2, r| table::verify(g, q, u1, u2, r)),
+            _ => self.verify_windowed(message, signature),
+        }
+    }
+
+    /// Whether this key's table is built (and G's).
+    pub fn has_table(&self) -> bool {
+        GENERATOR.get().is_some() && matches!(self.table.get(), Some(Some(_)))
+    }
+
+    // Builds up to `windows` table windows: G's table first, then this
+    // key's; a finished table is published for every later verification.
+    fn build_tables(&self, windows: usize) {
+        let mut left = windows;
+        if GENERATOR.get().is_none() {
+            left -= advance(&GENERATOR_BUILDER, Builder::generator, left, |t| {
+                let _ = GENERATOR.set(t.unwrap_or_else(Table::generator));
+            });
+        }
+        if left > 0 && self.table.get().is_none() {
+            advance(&self.builder, || Builder::for_key(&self.point), left, |t| {
+                let _ = self.table.set(t);
+            });
+        }
     }
 
     /// Verifies without any big table: u1·G + u2·Q by 4-bit windows.

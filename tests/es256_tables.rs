@@ -96,3 +96,34 @@ fn edge_scalars_and_the_budget() {
         assert!(k.verify_table(b"budget", &sig.to_bytes()));
     }
 }
+
+#[test]
+fn tables_are_built_a_few_windows_per_verification() {
+    use edgetoken::es256::{TABLE_AFTER_USES, WINDOWS_PER_VERIFICATION};
+    let sk = SigningKey::from_slice(&[0x42u8; 32]).unwrap();
+    let point = sk.verifying_key().as_affine().to_encoded_point(false);
+    let key = PublicKey::from_coordinates(point.x().unwrap(), point.y().unwrap()).unwrap();
+    let (after, per_table) = (TABLE_AFTER_USES as usize, 29usize.div_ceil(WINDOWS_PER_VERIFICATION));
+    let mut calls = 0;
+    let mut ready_after = None;
+    for i in 0..20u8 {
+        let msg = [i; 20];
+        let sig: Signature = sk.sign(&msg);
+        let mut bad = sig.to_bytes().to_vec();
+        bad[40] ^= 4;
+        // every verification answers right while the tables grow
+        for (s, want) in [(sig.to_bytes().to_vec(), true), (bad, false)] {
+            assert_eq!(key.verify(&msg, &s), want, "{i}");
+            calls += 1;
+            if ready_after.is_none() && key.has_table() {
+                ready_after = Some(calls);
+            }
+        }
+    }
+    // the key's table takes per_table verifications of building after the
+    // first few; G's (shared with other tests) at most as many again
+    let ready_after = ready_after.expect("the tables get built");
+    assert!((after + per_table..=after + 2 * per_table).contains(&ready_after), "{ready_after}");
+    let sig: Signature = sk.sign(b"done");
+    assert!(key.verify_table(b"done", &sig.to_bytes()));
+}

@@ -233,42 +233,101 @@ pub fn signed_digits(k: &Scalar) -> [i32; WINDOWS] {
     out
 }
 
-impl Table {
-    fn build(p: &Affine, counted: bool) -> Option<Table> {
-        let mut base = *p;
-        let mut all = Vec::with_capacity(WINDOWS * PER_WINDOW);
-        for _ in 0..WINDOWS {
-            let mut acc = Jacobian::from_affine(&base);
-            all.push(acc);
-            for _ in 1..PER_WINDOW {
-                acc = acc.add_affine(&base);
-                all.push(acc);
-            }
-            // the next window's base: 2^9 · base = 2 · (256 · base)
-            base = *normalize(&[acc.double()])?.first()?;
+/// A table under construction, a few windows at a time: spread over
+/// several verifications, no single one pays for a whole table (a Workers
+/// request has a CPU budget). A builder for a key holds a place in the
+/// key-table budget until it is finished or dropped.
+pub struct Builder {
+    points: Vec<Affine>,
+    base: Affine,
+    counted: bool,
+}
+
+impl core::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Builder").field("points", &self.points.len()).finish()
+    }
+}
+
+impl Drop for Builder {
+    fn drop(&mut self) {
+        if self.counted {
+            KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
         }
-        Some(Table { points: normalize(&all)?, counted })
+    }
+}
+
+impl Builder {
+    /// A builder for G's table.
+    pub fn generator() -> Option<Builder> {
+        Some(Builder { points: Vec::with_capacity(WINDOWS * PER_WINDOW), base: Affine::generator()?, counted: false })
     }
 
-    /// The table of the generator (built once).
-    pub fn generator() -> Table {
-        Affine::generator()
-            .and_then(|g| Table::build(&g, false))
-            .unwrap_or(Table { points: Vec::new(), counted: false })
-    }
-
-    /// A table for a key, if the budget allows one.
-    pub fn for_key(q: &Affine) -> Option<Table> {
-        let taken = KEY_TABLES.fetch_add(1, Ordering::Relaxed);
-        if taken >= MAX_KEY_TABLES {
+    /// A builder for a key's table, if the budget allows one more.
+    pub fn for_key(q: &Affine) -> Option<Builder> {
+        if KEY_TABLES.fetch_add(1, Ordering::Relaxed) >= MAX_KEY_TABLES {
             KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
             return None;
         }
-        let table = Table::build(q, true);
-        if table.is_none() {
-            KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
+        Some(Builder { points: Vec::with_capacity(WINDOWS * PER_WINDOW), base: *q, counted: true })
+    }
+
+    /// Whether every window is built.
+    pub fn is_complete(&self) -> bool {
+        self.points.len() >= WINDOWS * PER_WINDOW
+    }
+
+    /// Builds up to `windows` more windows; the number built. `None` if a
+    /// point came out at infinity (impossible for a point of prime order).
+    pub fn step(&mut self, windows: usize) -> Option<usize> {
+        let mut built = 0;
+        while built < windows && !self.is_complete() {
+            let mut acc = Jacobian::from_affine(&self.base);
+            let mut window = Vec::with_capacity(PER_WINDOW + 1);
+            window.push(acc);
+            for _ in 1..PER_WINDOW {
+                acc = acc.add_affine(&self.base);
+                window.push(acc);
+            }
+            // the next window's base: 2^9 · base = 2 · (256 · base)
+            window.push(acc.double());
+            let mut affine = normalize(&window)?;
+            self.base = affine.pop()?;
+            self.points.extend(affine);
+            built += 1;
         }
-        table
+        Some(built)
+    }
+
+    /// The finished table (`None` unless complete).
+    pub fn finish(mut self) -> Option<Table> {
+        if !self.is_complete() {
+            return None;
+        }
+        let counted = core::mem::take(&mut self.counted);
+        Some(Table { points: core::mem::take(&mut self.points), counted })
+    }
+
+    fn complete(mut self) -> Option<Table> {
+        self.step(WINDOWS)?;
+        self.finish()
+    }
+}
+
+impl Table {
+    /// The table of the generator, built now.
+    pub fn generator() -> Table {
+        Builder::generator().and_then(Builder::complete).unwrap_or(Table { points: Vec::new(), counted: false })
+    }
+
+    /// A table for a key, built now, if the budget allows one.
+    pub fn for_key(q: &Affine) -> Option<Table> {
+        Builder::for_key(q)?.complete()
+    }
+
+    /// Whether the table has its points (G's always does).
+    pub fn is_usable(&self) -> bool {
+        self.points.len() == WINDOWS * PER_WINDOW
     }
 
     // acc + k·P, or None if the table is empty.
@@ -466,6 +525,27 @@ mod tests {
             }
             assert_eq!(sum, k, "seed {seed}");
         }
+    }
+
+    #[test]
+    fn built_a_few_windows_at_a_time_is_the_same_table() {
+        let q = Affine::from_point(&(ProjectivePoint::GENERATOR * scalar(3)).to_affine()).unwrap();
+        let whole = Table::for_key(&q).unwrap();
+        let mut b = Builder::for_key(&q).unwrap();
+        let mut steps = 0;
+        while !b.is_complete() {
+            assert!(b.step(4).unwrap() <= 4);
+            steps += 1;
+        }
+        assert_eq!(steps, WINDOWS.div_ceil(4));
+        assert_eq!(b.step(4), Some(0));
+        let stepped = b.finish().unwrap();
+        assert!(stepped.is_usable() && whole.is_usable());
+        assert_eq!(stepped.points, whole.points);
+        // an unfinished builder gives no table
+        let mut partial = Builder::generator().unwrap();
+        partial.step(3).unwrap();
+        assert!(partial.finish().is_none());
     }
 
     #[test]
