@@ -190,23 +190,36 @@ fn invert(a: &Fe) -> Option<Fe> {
     Some(acc)
 }
 
+// A place in the key-table budget, given back when dropped (with the
+// builder or table holding it).
+#[derive(Debug)]
+struct BudgetSlot;
+
+impl BudgetSlot {
+    fn take() -> Option<BudgetSlot> {
+        if KEY_TABLES.fetch_add(1, Ordering::Relaxed) >= MAX_KEY_TABLES {
+            KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
+            return None;
+        }
+        Some(BudgetSlot)
+    }
+}
+
+impl Drop for BudgetSlot {
+    fn drop(&mut self) {
+        KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// Multiples of one point, for fixed-base scalar multiplication.
 pub struct Table {
     points: Vec<Affine>,
-    counted: bool,
+    _budget: Option<BudgetSlot>,
 }
 
 impl core::fmt::Debug for Table {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Table").field("points", &self.points.len()).finish()
-    }
-}
-
-impl Drop for Table {
-    fn drop(&mut self) {
-        if self.counted {
-            KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
-        }
     }
 }
 
@@ -237,44 +250,27 @@ pub fn signed_digits(k: &Scalar) -> [i32; WINDOWS] {
 /// several verifications, no single one pays for a whole table (a Workers
 /// request has a CPU budget). A builder for a key holds a place in the
 /// key-table budget until it is finished or dropped.
+#[derive(Debug)]
 pub struct Builder {
-    points: Vec<Affine>,
+    // the windows built so far, as a table under construction
+    table: Table,
     base: Affine,
-    counted: bool,
-}
-
-impl core::fmt::Debug for Builder {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Builder").field("points", &self.points.len()).finish()
-    }
-}
-
-impl Drop for Builder {
-    fn drop(&mut self) {
-        if self.counted {
-            KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
-        }
-    }
 }
 
 impl Builder {
     /// A builder for G's table.
     pub fn generator() -> Option<Builder> {
-        Some(Builder { points: Vec::with_capacity(WINDOWS * PER_WINDOW), base: Affine::generator()?, counted: false })
+        Some(Builder { table: Table::empty(None), base: Affine::generator()? })
     }
 
     /// A builder for a key's table, if the budget allows one more.
     pub fn for_key(q: &Affine) -> Option<Builder> {
-        if KEY_TABLES.fetch_add(1, Ordering::Relaxed) >= MAX_KEY_TABLES {
-            KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
-            return None;
-        }
-        Some(Builder { points: Vec::with_capacity(WINDOWS * PER_WINDOW), base: *q, counted: true })
+        Some(Builder { table: Table::empty(Some(BudgetSlot::take()?)), base: *q })
     }
 
     /// Whether every window is built.
     pub fn is_complete(&self) -> bool {
-        self.points.len() >= WINDOWS * PER_WINDOW
+        self.table.is_usable()
     }
 
     /// Builds up to `windows` more windows; the number built. `None` if a
@@ -293,19 +289,15 @@ impl Builder {
             window.push(acc.double());
             let mut affine = normalize(&window)?;
             self.base = affine.pop()?;
-            self.points.extend(affine);
+            self.table.points.extend(affine);
             built += 1;
         }
         Some(built)
     }
 
     /// The finished table (`None` unless complete).
-    pub fn finish(mut self) -> Option<Table> {
-        if !self.is_complete() {
-            return None;
-        }
-        let counted = core::mem::take(&mut self.counted);
-        Some(Table { points: core::mem::take(&mut self.points), counted })
+    pub fn finish(self) -> Option<Table> {
+        self.is_complete().then_some(self.table)
     }
 
     fn complete(mut self) -> Option<Table> {
@@ -317,7 +309,7 @@ impl Builder {
 impl Table {
     /// The table of the generator, built now.
     pub fn generator() -> Table {
-        Builder::generator().and_then(Builder::complete).unwrap_or(Table { points: Vec::new(), counted: false })
+        Builder::generator().and_then(Builder::complete).unwrap_or(Table::empty(None))
     }
 
     /// A table for a key, built now, if the budget allows one.
@@ -325,9 +317,13 @@ impl Table {
         Builder::for_key(q)?.complete()
     }
 
-    /// Whether the table has its points (G's always does).
+    fn empty(budget: Option<BudgetSlot>) -> Table {
+        Table { points: Vec::with_capacity(WINDOWS * PER_WINDOW), _budget: budget }
+    }
+
+    /// Whether the table has all its points (G's always does).
     pub fn is_usable(&self) -> bool {
-        self.points.len() == WINDOWS * PER_WINDOW
+        self.points.len() >= WINDOWS * PER_WINDOW
     }
 
     // acc + k·P, or None if the table is empty.
