@@ -99,14 +99,17 @@ function makeVerifier(set, options) {
 }
 
 // jwtVerify keeps a verifier per distinct options of a key set, so repeat
-// calls skip parsing the options object too. Only options made of plain
-// values qualify (their JSON says everything about them); others get a
-// verifier for the one call.
+// calls skip parsing the options object too. Only plain objects (no
+// prototype but Object's, whose inherited options JSON would miss) made of
+// plain values qualify: their JSON says everything about them. Others get
+// a verifier for the one call.
 const plainOption = (v) => v === undefined || typeof v === 'string' || typeof v === 'number'
   || typeof v === 'boolean' || v instanceof Date || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
 function optionsKey(options) {
   if (options === undefined || options === null) return '';
   if (typeof options !== 'object' || Array.isArray(options)) return undefined;
+  const proto = Object.getPrototypeOf(options);
+  if (proto !== Object.prototype && proto !== null) return undefined;
   for (const k in options) if (!plainOption(options[k])) return undefined;
   return JSON.stringify(options);
 }

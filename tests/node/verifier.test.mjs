@@ -79,6 +79,11 @@ test('jwtVerify keeps each distinct options object correct while reusing parsed 
   await assert.rejects(jwtVerify(token, set, { ...base, audience: ['other'] }), errors.JWTClaimValidationFailed);
   await assert.rejects(jwtVerify(token, set, { ...base, clockTolerance: Number.NaN }), errors.OptionsInvalid);
   await assert.rejects(jwtVerify(token, set, { ...base, clockTolerance: null }), errors.OptionsInvalid);
+  // options inherited from a prototype count, even after {} was seen
+  assert.equal((await jwtVerify(token, set, {})).payload.sub, 'u');
+  await assert.rejects(jwtVerify(token, set, Object.create({ audience: 'other' })), errors.JWTClaimValidationFailed);
+  await assert.rejects(jwtVerify(token, set, Object.assign(Object.create({ subject: 'x' }), { audience: 'api' })),
+    errors.JWTClaimValidationFailed);
   // an expired hit drops its entry, so the calls after each expiry verify in full again
   assert.equal(set.cacheStats().misses, 3);
 });
