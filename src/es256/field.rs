@@ -118,54 +118,314 @@ impl Fe {
 
     /// self · other.
     pub fn multiply(&self, other: &Fe) -> Fe {
-        let mut t = [0u32; 16];
-        for (i, a) in self.0.iter().enumerate() {
-            let a = u64::from(*a);
-            let mut carry = 0u64;
-            for (slot, b) in t.iter_mut().skip(i).zip(other.0.iter()) {
-                let v = u64::from(*slot) + a * u64::from(*b) + carry;
-                *slot = v as u32;
-                carry = v >> 32;
-            }
-            if let Some(slot) = t.get_mut(i + 8) {
-                *slot = carry as u32;
-            }
-        }
-        Fe(reduce_wide(&t))
+        // Column sums of the 64 products, low and high 32-bit halves added
+        // to their own columns: no carry chain between products (each
+        // column stays below 2^36), and the reduction takes the columns
+        // uncarried. Written out so every sum lives in a register.
+        const M: u64 = 0xffff_ffff;
+        let [a0, a1, a2, a3, a4, a5, a6, a7] = self.0.map(u64::from);
+        let [b0, b1, b2, b3, b4, b5, b6, b7] = other.0.map(u64::from);
+        let [mut c0, mut c1, mut c2, mut c3, mut c4, mut c5, mut c6, mut c7, mut c8, mut c9, mut c10, mut c11, mut c12, mut c13, mut c14, mut c15] = [0u64; 16];
+        let p = a0 * b0;
+        c0 += p & M;
+        c1 += p >> 32;
+        let p = a0 * b1;
+        c1 += p & M;
+        c2 += p >> 32;
+        let p = a0 * b2;
+        c2 += p & M;
+        c3 += p >> 32;
+        let p = a0 * b3;
+        c3 += p & M;
+        c4 += p >> 32;
+        let p = a0 * b4;
+        c4 += p & M;
+        c5 += p >> 32;
+        let p = a0 * b5;
+        c5 += p & M;
+        c6 += p >> 32;
+        let p = a0 * b6;
+        c6 += p & M;
+        c7 += p >> 32;
+        let p = a0 * b7;
+        c7 += p & M;
+        c8 += p >> 32;
+        let p = a1 * b0;
+        c1 += p & M;
+        c2 += p >> 32;
+        let p = a1 * b1;
+        c2 += p & M;
+        c3 += p >> 32;
+        let p = a1 * b2;
+        c3 += p & M;
+        c4 += p >> 32;
+        let p = a1 * b3;
+        c4 += p & M;
+        c5 += p >> 32;
+        let p = a1 * b4;
+        c5 += p & M;
+        c6 += p >> 32;
+        let p = a1 * b5;
+        c6 += p & M;
+        c7 += p >> 32;
+        let p = a1 * b6;
+        c7 += p & M;
+        c8 += p >> 32;
+        let p = a1 * b7;
+        c8 += p & M;
+        c9 += p >> 32;
+        let p = a2 * b0;
+        c2 += p & M;
+        c3 += p >> 32;
+        let p = a2 * b1;
+        c3 += p & M;
+        c4 += p >> 32;
+        let p = a2 * b2;
+        c4 += p & M;
+        c5 += p >> 32;
+        let p = a2 * b3;
+        c5 += p & M;
+        c6 += p >> 32;
+        let p = a2 * b4;
+        c6 += p & M;
+        c7 += p >> 32;
+        let p = a2 * b5;
+        c7 += p & M;
+        c8 += p >> 32;
+        let p = a2 * b6;
+        c8 += p & M;
+        c9 += p >> 32;
+        let p = a2 * b7;
+        c9 += p & M;
+        c10 += p >> 32;
+        let p = a3 * b0;
+        c3 += p & M;
+        c4 += p >> 32;
+        let p = a3 * b1;
+        c4 += p & M;
+        c5 += p >> 32;
+        let p = a3 * b2;
+        c5 += p & M;
+        c6 += p >> 32;
+        let p = a3 * b3;
+        c6 += p & M;
+        c7 += p >> 32;
+        let p = a3 * b4;
+        c7 += p & M;
+        c8 += p >> 32;
+        let p = a3 * b5;
+        c8 += p & M;
+        c9 += p >> 32;
+        let p = a3 * b6;
+        c9 += p & M;
+        c10 += p >> 32;
+        let p = a3 * b7;
+        c10 += p & M;
+        c11 += p >> 32;
+        let p = a4 * b0;
+        c4 += p & M;
+        c5 += p >> 32;
+        let p = a4 * b1;
+        c5 += p & M;
+        c6 += p >> 32;
+        let p = a4 * b2;
+        c6 += p & M;
+        c7 += p >> 32;
+        let p = a4 * b3;
+        c7 += p & M;
+        c8 += p >> 32;
+        let p = a4 * b4;
+        c8 += p & M;
+        c9 += p >> 32;
+        let p = a4 * b5;
+        c9 += p & M;
+        c10 += p >> 32;
+        let p = a4 * b6;
+        c10 += p & M;
+        c11 += p >> 32;
+        let p = a4 * b7;
+        c11 += p & M;
+        c12 += p >> 32;
+        let p = a5 * b0;
+        c5 += p & M;
+        c6 += p >> 32;
+        let p = a5 * b1;
+        c6 += p & M;
+        c7 += p >> 32;
+        let p = a5 * b2;
+        c7 += p & M;
+        c8 += p >> 32;
+        let p = a5 * b3;
+        c8 += p & M;
+        c9 += p >> 32;
+        let p = a5 * b4;
+        c9 += p & M;
+        c10 += p >> 32;
+        let p = a5 * b5;
+        c10 += p & M;
+        c11 += p >> 32;
+        let p = a5 * b6;
+        c11 += p & M;
+        c12 += p >> 32;
+        let p = a5 * b7;
+        c12 += p & M;
+        c13 += p >> 32;
+        let p = a6 * b0;
+        c6 += p & M;
+        c7 += p >> 32;
+        let p = a6 * b1;
+        c7 += p & M;
+        c8 += p >> 32;
+        let p = a6 * b2;
+        c8 += p & M;
+        c9 += p >> 32;
+        let p = a6 * b3;
+        c9 += p & M;
+        c10 += p >> 32;
+        let p = a6 * b4;
+        c10 += p & M;
+        c11 += p >> 32;
+        let p = a6 * b5;
+        c11 += p & M;
+        c12 += p >> 32;
+        let p = a6 * b6;
+        c12 += p & M;
+        c13 += p >> 32;
+        let p = a6 * b7;
+        c13 += p & M;
+        c14 += p >> 32;
+        let p = a7 * b0;
+        c7 += p & M;
+        c8 += p >> 32;
+        let p = a7 * b1;
+        c8 += p & M;
+        c9 += p >> 32;
+        let p = a7 * b2;
+        c9 += p & M;
+        c10 += p >> 32;
+        let p = a7 * b3;
+        c10 += p & M;
+        c11 += p >> 32;
+        let p = a7 * b4;
+        c11 += p & M;
+        c12 += p >> 32;
+        let p = a7 * b5;
+        c12 += p & M;
+        c13 += p >> 32;
+        let p = a7 * b6;
+        c13 += p & M;
+        c14 += p >> 32;
+        let p = a7 * b7;
+        c14 += p & M;
+        c15 += p >> 32;
+        Fe(reduce_signed(&[c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15].map(|c| c as i64)))
     }
 
     /// self².
     pub fn square(&self) -> Fe {
-        // The cross products once, doubled, then the squares on the diagonal.
-        let a = &self.0;
-        let mut t = [0u32; 16];
-        for (i, x) in a.iter().enumerate() {
-            let x = u64::from(*x);
-            let mut carry = 0u64;
-            for (slot, y) in t.iter_mut().skip(2 * i + 1).zip(a.iter().skip(i + 1)) {
-                let v = u64::from(*slot) + x * u64::from(*y) + carry;
-                *slot = v as u32;
-                carry = v >> 32;
-            }
-            if let Some(slot) = t.get_mut(i + 8) {
-                *slot = carry as u32;
-            }
+        // The 28 cross products once (doubled below) and the 8 squares, as
+        // column sums like `multiply`.
+        const M: u64 = 0xffff_ffff;
+        let [a0, a1, a2, a3, a4, a5, a6, a7] = self.0.map(u64::from);
+        let [c0, mut c1, mut c2, mut c3, mut c4, mut c5, mut c6, mut c7, mut c8, mut c9, mut c10, mut c11, mut c12, mut c13, mut c14, c15] = [0u64; 16];
+        let p = a0 * a1;
+        c1 += p & M;
+        c2 += p >> 32;
+        let p = a0 * a2;
+        c2 += p & M;
+        c3 += p >> 32;
+        let p = a0 * a3;
+        c3 += p & M;
+        c4 += p >> 32;
+        let p = a0 * a4;
+        c4 += p & M;
+        c5 += p >> 32;
+        let p = a0 * a5;
+        c5 += p & M;
+        c6 += p >> 32;
+        let p = a0 * a6;
+        c6 += p & M;
+        c7 += p >> 32;
+        let p = a0 * a7;
+        c7 += p & M;
+        c8 += p >> 32;
+        let p = a1 * a2;
+        c3 += p & M;
+        c4 += p >> 32;
+        let p = a1 * a3;
+        c4 += p & M;
+        c5 += p >> 32;
+        let p = a1 * a4;
+        c5 += p & M;
+        c6 += p >> 32;
+        let p = a1 * a5;
+        c6 += p & M;
+        c7 += p >> 32;
+        let p = a1 * a6;
+        c7 += p & M;
+        c8 += p >> 32;
+        let p = a1 * a7;
+        c8 += p & M;
+        c9 += p >> 32;
+        let p = a2 * a3;
+        c5 += p & M;
+        c6 += p >> 32;
+        let p = a2 * a4;
+        c6 += p & M;
+        c7 += p >> 32;
+        let p = a2 * a5;
+        c7 += p & M;
+        c8 += p >> 32;
+        let p = a2 * a6;
+        c8 += p & M;
+        c9 += p >> 32;
+        let p = a2 * a7;
+        c9 += p & M;
+        c10 += p >> 32;
+        let p = a3 * a4;
+        c7 += p & M;
+        c8 += p >> 32;
+        let p = a3 * a5;
+        c8 += p & M;
+        c9 += p >> 32;
+        let p = a3 * a6;
+        c9 += p & M;
+        c10 += p >> 32;
+        let p = a3 * a7;
+        c10 += p & M;
+        c11 += p >> 32;
+        let p = a4 * a5;
+        c9 += p & M;
+        c10 += p >> 32;
+        let p = a4 * a6;
+        c10 += p & M;
+        c11 += p >> 32;
+        let p = a4 * a7;
+        c11 += p & M;
+        c12 += p >> 32;
+        let p = a5 * a6;
+        c11 += p & M;
+        c12 += p >> 32;
+        let p = a5 * a7;
+        c12 += p & M;
+        c13 += p >> 32;
+        let p = a6 * a7;
+        c13 += p & M;
+        c14 += p >> 32;
+        let cross = [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15];
+        let squares = [a0 * a0, a1 * a1, a2 * a2, a3 * a3, a4 * a4, a5 * a5, a6 * a6, a7 * a7];
+        let mut t = [0i64; 16];
+        for (k, (o, c)) in t.iter_mut().zip(cross).enumerate() {
+            let sq = squares.get(k / 2).copied().unwrap_or(0);
+            let diag = if k % 2 == 0 { sq & M } else { sq >> 32 };
+            *o = ((c << 1) + diag) as i64;
         }
-        // 2·cross + the squares a_i² at word 2i, word by word without
-        // carrying (each word stays below 2^34): the reduction is linear, so
-        // it takes the words as they are.
-        let mut w = [0i64; 16];
-        for (k, (o, c)) in w.iter_mut().zip(t).enumerate() {
-            let ai = u64::from(a.get(k / 2).copied().unwrap_or(0));
-            let sq = ai * ai;
-            let diag = if k % 2 == 0 { sq & 0xffff_ffff } else { sq >> 32 };
-            *o = ((u64::from(c) << 1) + diag) as i64;
-        }
-        Fe(reduce_signed(&w))
+        Fe(reduce_signed(&t))
     }
 }
 
 // t (512 bits, 16 words) mod p.
+#[cfg(test)]
 fn reduce_wide(t: &[u32; 16]) -> [u32; 8] {
     reduce_with(|i| i64::from(t.get(i).copied().unwrap_or(0)))
 }
@@ -174,6 +434,7 @@ fn reduce_wide(t: &[u32; 16]) -> [u32; 8] {
 // 186-4 D.2.3: with c0 … c15 the words, t ≡ s1 + 2·s2 + 2·s3 + s4 + s5 −
 // s6 − s7 − s8 − s9, each s a 256-bit number made of the c's. The formula
 // is linear, so it holds for words that are not yet carried.
+#[inline(always)]
 fn reduce_signed(t: &[i64; 16]) -> [u32; 8] {
     reduce_with(|i| t.get(i).copied().unwrap_or(0))
 }
