@@ -54,7 +54,6 @@ impl PartialEq for PublicKey {
 }
 impl Eq for PublicKey {}
 
-// r and s of a raw signature, each in [1, n−1].
 // Steps the builder in `slot` (starting one with `start`) by up to
 // `windows`, and hands `publish` the table once complete, or `None` when no
 // builder can start (the key-table budget is spent). The windows built.
@@ -79,6 +78,7 @@ fn advance(
     built
 }
 
+// r and s of a raw signature, each in [1, n−1].
 fn parse(signature: &[u8]) -> Option<(Scalar, Scalar)> {
     let scalar = |bytes: &[u8]| -> Option<Scalar> {
         let bytes: [u8; 32] = bytes.try_into().ok()?;
@@ -124,16 +124,18 @@ impl PublicKey {
         if !tables_ready && self.uses.fetch_add(1, Ordering::Relaxed) >= TABLE_AFTER_USES {
             self.build_tables(WINDOWS_PER_VERIFICATION);
         }
-        match (GENERATOR.get(), self.table.get()) {
-            (Some(g), Some(Some(q))) if g.is_usable() => self.check(message, signature, |u1, u2, r| table::verify(g, q, u1, u2, r)),
-            _ => self.verify_windowed(message, signature),
-        }
+        self.verify_with_tables_built(message, signature)
     }
 
     /// Verifies through the fixed-base tables, finishing them now if
     /// needed, or by windows when the table budget is spent.
     pub fn verify_table(&self, message: &[u8], signature: &[u8]) -> bool {
         self.build_tables(usize::MAX);
+        self.verify_with_tables_built(message, signature)
+    }
+
+    // Through the tables when both are complete, else by windows.
+    fn verify_with_tables_built(&self, message: &[u8], signature: &[u8]) -> bool {
         match (GENERATOR.get(), self.table.get()) {
             (Some(g), Some(Some(q))) if g.is_usable() => self.check(message, signature, |u1, u2, r| table::verify(g, q, u1, u2, r)),
             _ => self.verify_windowed(message, signature),

@@ -128,10 +128,14 @@ impl TokenCache {
 
     // The index position and slot of `token`, if cached.
     fn find(&self, token: &str) -> Option<(usize, usize)> {
+        self.find_hashed(token, hash(token))
+    }
+
+    // `find` for a token whose hash is `h`.
+    fn find_hashed(&self, token: &str, h: u64) -> Option<(usize, usize)> {
         if self.index.is_empty() {
             return None;
         }
-        let h = hash(token);
         let mut pos = Self::home(h);
         for _ in 0..INDEX_SLOTS {
             let slot = usize::from(*self.index.get(pos)?).checked_sub(1)?;
@@ -150,7 +154,6 @@ impl TokenCache {
         self.slots.get(slot)?.as_ref()
     }
 
-
     /// The entry id of a cached token: stable while the entry lives, never
     /// reused by another token while the cache lives (ids wrap after 2^32).
     pub fn id_of(&self, token: &str) -> Option<u32> {
@@ -167,17 +170,23 @@ impl TokenCache {
     /// Like [`TokenCache::lookup`] but answers the entry id, in one index
     /// lookup on a hit: the repeat-token fast path.
     pub fn lookup_id(&mut self, token: &str, opts: &VerifyOptions) -> Option<Result<u32, Error>> {
-        let (_, slot) = self.find(token)?;
+        self.hit(token, opts).map(|(_, verdict)| verdict)
+    }
+
+    // A hit's slot and verdict: the entry becomes the most recently used,
+    // its claims are validated with `opts`, and an expired one is dropped.
+    fn hit(&mut self, token: &str, opts: &VerifyOptions) -> Option<(usize, Result<u32, Error>)> {
+        let (pos, slot) = self.find(token)?;
         self.touch(slot);
         let e = self.slots.get(slot)?.as_ref()?;
         let verdict = verify::validate_jwt(&e.jwt, opts).map(|()| e.id);
         self.hits = self.hits.wrapping_add(1);
         if let Err(err) = &verdict {
             if err.code() == "ERR_JWT_EXPIRED" {
-                self.remove(token);
+                self.remove_at(pos, slot);
             }
         }
-        Some(verdict)
+        Some((slot, verdict))
     }
 
     /// True when `token` has an entry.
@@ -189,9 +198,9 @@ impl TokenCache {
     /// with `opts`; a token that has expired is dropped and its error
     /// returned. `None` on a miss.
     pub fn lookup(&mut self, token: &str, opts: &VerifyOptions) -> Option<Result<&VerifiedJwt, Error>> {
-        match self.lookup_id(token, opts)? {
-            Ok(_) => self.entry(token).map(|e| Ok(&e.jwt)),
-            Err(e) => Some(Err(e)),
+        match self.hit(token, opts)? {
+            (slot, Ok(_)) => self.slots.get(slot)?.as_ref().map(|e| Ok(&e.jwt)),
+            (_, Err(e)) => Some(Err(e)),
         }
     }
 
@@ -201,21 +210,14 @@ impl TokenCache {
         let bytes = token.len() + jwt.header.json.len() + jwt.claims_json.len();
         self.misses = self.misses.wrapping_add(1);
         let exp = jwt.claims.get("exp").and_then(crate::json::Value::as_f64);
-        self.remove(token);
+        let h = hash(token);
+        if let Some((pos, slot)) = self.find_hashed(token, h) {
+            self.remove_at(pos, slot);
+        }
         self.evict(now, bytes);
         if self.index.is_empty() {
             self.index = vec![0; INDEX_SLOTS];
         }
-        let id = self.next_id;
-        self.next_id = self.next_id.wrapping_add(1);
-        let h = hash(token);
-        let slot = match self.free.pop() {
-            Some(free) => usize::from(free),
-            None => {
-                self.slots.push(None);
-                self.slots.len() - 1
-            }
-        };
         let mut pos = Self::home(h);
         let mut probes = 0;
         while self.index.get(pos).is_some_and(|s| *s != 0) {
@@ -225,6 +227,15 @@ impl TokenCache {
                 return None;
             }
         }
+        let slot = match self.free.pop() {
+            Some(free) => usize::from(free),
+            None => {
+                self.slots.push(None);
+                self.slots.len() - 1
+            }
+        };
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
         *self.index.get_mut(pos)? = u16::try_from(slot + 1).ok()?;
         self.bytes += bytes;
         self.len += 1;

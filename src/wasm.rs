@@ -20,13 +20,13 @@ mod remote;
 mod session;
 
 use crate::{jwk, token, verify};
+use errors::{to_js_error, JsResult};
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::prelude::*;
 
 // talc: a fraction of dlmalloc's code in the binary, and faster.
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-use errors::{to_js_error, JsResult};
-use js_sys::{Array, Uint8Array};
-use wasm_bindgen::prelude::*;
 
 /// A validated JWK Set, holding only keys usable for ES256 verification.
 #[wasm_bindgen]

@@ -14,7 +14,9 @@ type Limbs = [u64; 5];
 
 const N: Limbs = [0xf3b9_cac2_fc63_2551, 0xbce6_faad_a717_9e84, 0xffff_ffff_ffff_ffff, 0xffff_ffff_0000_0000, 0];
 
-fn from_scalar(a: &Scalar) -> Limbs {
+/// `a` as little-endian 64-bit limbs, with a fifth limb of zero for
+/// carries (also how the tables read a scalar's digits).
+pub fn limbs(a: &Scalar) -> [u64; 5] {
     let bytes: [u8; 32] = a.to_repr().into();
     let mut out = [0u64; 5];
     for (limb, chunk) in out.iter_mut().zip(bytes.rchunks_exact(8)) {
@@ -94,7 +96,7 @@ static INV_2_512: OnceLock<Option<Scalar>> = OnceLock::new();
 
 /// a⁻¹ mod n; `None` for 0.
 pub fn invert(a: &Scalar) -> Option<Scalar> {
-    let mut v = from_scalar(a);
+    let mut v = limbs(a);
     if is_zero(&v) {
         return None;
     }

@@ -226,11 +226,7 @@ impl core::fmt::Debug for Table {
 /// `k` as signed base-2^9 digits in [−256, 256], least significant first:
 /// k = Σ d_i·2^(9i).
 pub fn signed_digits(k: &Scalar) -> [i32; WINDOWS] {
-    let bytes: [u8; 32] = k.to_bytes().into();
-    let mut limbs = [0u64; 5];
-    for (limb, chunk) in limbs.iter_mut().zip(bytes.rchunks_exact(8)) {
-        *limb = u64::from_be_bytes(chunk.try_into().unwrap_or_default());
-    }
+    let limbs = super::scalar::limbs(k);
     let mut out = [0i32; WINDOWS];
     let mut carry = 0i32;
     for (i, d) in out.iter_mut().enumerate() {
