@@ -1,8 +1,8 @@
 //! The ES256 primitive: ECDSA over P-256 with SHA-256, signatures as raw
 //! 64-byte `r || s` (RFC 7518 §3.4). The field arithmetic ([`field`]),
-//! SHA-256 ([`sha256`]) and the inversion mod n ([`scalar`]) are the
-//! crate's own, written for wasm; the other scalar arithmetic is RustCrypto
-//! `p256`'s.
+//! SHA-256 ([`sha256`]) and the arithmetic mod n ([`scalar`]) are the
+//! crate's own, written for wasm; RustCrypto `p256` is the reference they
+//! are tested against.
 //!
 //! [`PublicKey::verify`] computes u1·G + u2·Q with fixed-base tables (see
 //! [`table`]): G's and each key's, built once a key has verified a few
@@ -16,9 +16,7 @@ pub mod scalar;
 pub mod sha256;
 pub mod table;
 
-use p256::elliptic_curve::ff::{Field, PrimeField};
-use p256::elliptic_curve::ops::Reduce;
-use p256::{FieldBytes, Scalar, U256};
+use scalar::Scalar;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use table::{Affine, Builder, Table};
@@ -82,8 +80,7 @@ fn advance(
 fn parse(signature: &[u8]) -> Option<(Scalar, Scalar)> {
     let scalar = |bytes: &[u8]| -> Option<Scalar> {
         let bytes: [u8; 32] = bytes.try_into().ok()?;
-        let k: Option<Scalar> = Scalar::from_repr(FieldBytes::from(bytes)).into();
-        k.filter(|k| !bool::from(k.is_zero()))
+        Scalar::from_bytes(&bytes).filter(|k| !k.is_zero())
     };
     if signature.len() != 64 {
         return None;
@@ -175,8 +172,8 @@ impl PublicKey {
         combine: impl FnOnce(&Scalar, &Scalar, &Scalar) -> Option<bool>,
     ) -> bool {
         let Some((r, s)) = parse(signature) else { return false };
-        let z = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(sha256::digest(message)));
-        let Some(w) = scalar::invert(&s) else { return false };
-        combine(&(z * w), &(r * w), &r).unwrap_or(false)
+        let z = Scalar::reduce_bytes(&sha256::digest(message));
+        let Some(w) = s.invert() else { return false };
+        combine(&z.multiply(&w), &r.multiply(&w), &r).unwrap_or(false)
     }
 }

@@ -17,7 +17,7 @@
 //! own scalar multiplication and ECDSA verifier.
 
 use super::field::Fe;
-use p256::Scalar;
+use super::scalar::Scalar;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Window width of the tables, in bits.
@@ -226,7 +226,7 @@ impl core::fmt::Debug for Table {
 /// `k` as signed base-2^9 digits in [−256, 256], least significant first:
 /// k = Σ d_i·2^(9i).
 pub fn signed_digits(k: &Scalar) -> [i32; WINDOWS] {
-    let limbs = super::scalar::limbs(k);
+    let limbs = k.limbs();
     let mut out = [0i32; WINDOWS];
     let mut carry = 0i32;
     for (i, d) in out.iter_mut().enumerate() {
@@ -394,7 +394,7 @@ fn check_x(point: &Jacobian, r: &Scalar) -> Option<bool> {
     if point.is_infinity() {
         return Some(false);
     }
-    let r_bytes: [u8; 32] = r.to_bytes().into();
+    let r_bytes = r.to_bytes();
     let r_fe = fe(&r_bytes)?;
     let z2 = point.z.square();
     if point.x == r_fe.multiply(&z2) {
@@ -409,7 +409,12 @@ mod tests {
     use super::*;
     use p256::elliptic_curve::ops::Reduce;
     use p256::elliptic_curve::sec1::ToEncodedPoint;
-    use p256::{AffinePoint, FieldBytes, ProjectivePoint, U256};
+    use p256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar as P256Scalar, U256};
+
+    // the crate's scalar of p256's, for the arithmetic the tests do with p256
+    fn own(k: &P256Scalar) -> Scalar {
+        Scalar::from_bytes(&k.to_bytes().into()).unwrap()
+    }
 
     impl Affine {
         fn from_point(p: &AffinePoint) -> Option<Affine> {
@@ -448,18 +453,18 @@ mod tests {
         let q = Affine::from_point(&q_point).unwrap();
         let qm = multiples(&q).unwrap();
         let gm = multiples(&Affine::generator().unwrap()).unwrap();
-        for k in [Scalar::ONE, -Scalar::ONE, Scalar::from(15u64), Scalar::from(16u64), scalar(3), scalar(4)] {
+        for k in [P256Scalar::ONE, -P256Scalar::ONE, P256Scalar::from(15u64), P256Scalar::from(16u64), scalar(3), scalar(4)] {
             let want = Affine::from_point(&(ProjectivePoint::from(q_point) * k).to_affine()).unwrap();
-            assert_eq!(x_of(&mul2_windowed(&gm, &qm, &Scalar::ZERO, &k).unwrap()), want.x);
+            assert_eq!(x_of(&mul2_windowed(&gm, &qm, &Scalar::ZERO, &own(&k)).unwrap()), want.x);
             // a·G + b·Q against p256
             let j = scalar(11) * k;
             let want = Affine::from_point(&(ProjectivePoint::GENERATOR * j + ProjectivePoint::from(q_point) * k).to_affine()).unwrap();
-            assert_eq!(x_of(&mul2_windowed(&gm, &qm, &j, &k).unwrap()), want.x);
+            assert_eq!(x_of(&mul2_windowed(&gm, &qm, &own(&j), &own(&k)).unwrap()), want.x);
         }
         assert!(mul2_windowed(&gm, &qm, &Scalar::ZERO, &Scalar::ZERO).unwrap().is_infinity());
     }
 
-    fn scalar(seed: u64) -> Scalar {
+    fn scalar(seed: u64) -> P256Scalar {
         let mut b = [0u8; 32];
         let mut x = seed;
         for byte in &mut b {
@@ -468,7 +473,7 @@ mod tests {
             x ^= x << 17;
             *byte = x as u8;
         }
-        <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(b))
+        <P256Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(b))
     }
 
     fn x_of(j: &Jacobian) -> Fe {
@@ -486,19 +491,19 @@ mod tests {
         for seed in 1..40u64 {
             let k = scalar(seed);
             let want_g = Affine::from_point(&(ProjectivePoint::GENERATOR * k).to_affine()).unwrap();
-            assert_eq!(x_of(&g.add_multiple(Jacobian::INFINITY, &k).unwrap()), want_g.x);
+            assert_eq!(x_of(&g.add_multiple(Jacobian::INFINITY, &own(&k)).unwrap()), want_g.x);
             let want_q = Affine::from_point(&(ProjectivePoint::from(q_point) * k).to_affine()).unwrap();
-            assert_eq!(x_of(&q.add_multiple(Jacobian::INFINITY, &k).unwrap()), want_q.x);
+            assert_eq!(x_of(&q.add_multiple(Jacobian::INFINITY, &own(&k)).unwrap()), want_q.x);
         }
         // edge scalars: 1, n−1 (the negation), 2^255-ish, digits at ±256
         // and runs of ones that carry through every window
         let mut ones = [0xffu8; 32];
         ones[0] = 0x7f;
-        let at_256 = Scalar::from(256u64) + Scalar::from(256u64 << 9) + Scalar::from(257u64 << 18);
-        for k in [Scalar::ONE, -Scalar::ONE, scalar(7) + scalar(8), at_256, Scalar::from(511u64),
-                  <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(ones))] {
+        let at_256 = P256Scalar::from(256u64) + P256Scalar::from(256u64 << 9) + P256Scalar::from(257u64 << 18);
+        for k in [P256Scalar::ONE, -P256Scalar::ONE, scalar(7) + scalar(8), at_256, P256Scalar::from(511u64),
+                  <P256Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(ones))] {
             let want = Affine::from_point(&(ProjectivePoint::GENERATOR * k).to_affine()).unwrap();
-            assert_eq!(x_of(&g.add_multiple(Jacobian::INFINITY, &k).unwrap()), want.x);
+            assert_eq!(x_of(&g.add_multiple(Jacobian::INFINITY, &own(&k)).unwrap()), want.x);
         }
         // zero gives infinity
         assert!(g.add_multiple(Jacobian::INFINITY, &Scalar::ZERO).unwrap().is_infinity());
@@ -508,12 +513,12 @@ mod tests {
     fn signed_digits_recompose_the_scalar() {
         for seed in 1..200u64 {
             let k = scalar(seed);
-            let digits = signed_digits(&k);
+            let digits = signed_digits(&own(&k));
             assert!(digits.iter().all(|d| d.unsigned_abs() as usize <= PER_WINDOW));
-            let mut sum = Scalar::ZERO;
+            let mut sum = P256Scalar::ZERO;
             for d in digits.iter().rev() {
-                sum *= Scalar::from(512u64);
-                sum = if *d >= 0 { sum + Scalar::from(d.unsigned_abs() as u64) } else { sum - Scalar::from(d.unsigned_abs() as u64) };
+                sum *= P256Scalar::from(512u64);
+                sum = if *d >= 0 { sum + P256Scalar::from(d.unsigned_abs() as u64) } else { sum - P256Scalar::from(d.unsigned_abs() as u64) };
             }
             assert_eq!(sum, k, "seed {seed}");
         }
@@ -553,7 +558,7 @@ mod tests {
         let q = Table::for_key(&g).unwrap();
         let gt = Table::generator();
         let k = scalar(5);
-        assert_eq!(verify(&gt, &q, &k, &(-k), &Scalar::ONE), Some(false));
-        assert_eq!(verify_windowed(&g, &k, &(-k), &Scalar::ONE), Some(false));
+        assert_eq!(verify(&gt, &q, &own(&k), &own(&(-k)), &Scalar::ONE), Some(false));
+        assert_eq!(verify_windowed(&g, &own(&k), &own(&(-k)), &Scalar::ONE), Some(false));
     }
 }
