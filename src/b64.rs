@@ -2,6 +2,8 @@
 //! whitespace, and canonical trailing bits, so each byte string has exactly
 //! one accepted encoding.
 
+use crate::prelude::*;
+
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 fn sextet(c: u8) -> Option<u32> {

@@ -4,6 +4,8 @@
 //! `exp` is always required, and registered claims of the wrong JSON type
 //! are rejected with reason `invalid` even when no option asks about them.
 
+use crate::prelude::*;
+
 use crate::error::{ClaimError, ClaimReason, OptionsError};
 use crate::token::Header;
 use crate::json::{Map, Value};

@@ -1,6 +1,8 @@
 //! OpenID Connect discovery (OpenID Connect Discovery 1.0 §4) and the
 //! Cotter preset's URLs.
 
+use crate::prelude::*;
+
 use crate::error::FetchError;
 use crate::json;
 use crate::json::Value;

@@ -1,5 +1,7 @@
 //! Durations given as jose-style strings (`"30s"`, `"5 minutes"`, `"1.5h"`).
 
+use crate::prelude::*;
+
 /// Parses a non-negative duration into seconds: a number, optional space,
 /// and a unit (`s`/`sec`/`secs`/`second`/`seconds`, `m`/`min`/`mins`/
 /// `minute`/`minutes`, `h`/`hr`/`hrs`/`hour`/`hours`, `d`/`day`/`days`,
@@ -41,7 +43,7 @@ pub fn parse_seconds(text: &str) -> Option<f64> {
         "y" | "yr" | "yrs" | "year" | "years" => 31_557_600.0,
         _ => return None,
     };
-    let seconds = (value * scale).round();
+    let seconds = crate::num::round(value * scale);
     seconds.is_finite().then_some(seconds)
 }
 

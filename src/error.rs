@@ -4,6 +4,8 @@
 //! switches on `err.code` moves over unchanged; the JS error classes carry the
 //! same string.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 /// Which part of a compact JWS a parse error is about.
@@ -437,7 +439,7 @@ impl fmt::Display for FetchError {
     }
 }
 
-impl std::error::Error for FetchError {}
+impl core::error::Error for FetchError {}
 
 /// Any error from verifying a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -484,7 +486,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 impl From<ParseError> for Error {
     fn from(e: ParseError) -> Self {
@@ -512,8 +514,8 @@ impl From<OptionsError> for Error {
     }
 }
 
-impl std::error::Error for ParseError {}
-impl std::error::Error for JwkError {}
-impl std::error::Error for KeySetError {}
-impl std::error::Error for ClaimError {}
-impl std::error::Error for OptionsError {}
+impl core::error::Error for ParseError {}
+impl core::error::Error for JwkError {}
+impl core::error::Error for KeySetError {}
+impl core::error::Error for ClaimError {}
+impl core::error::Error for OptionsError {}

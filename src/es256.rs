@@ -17,12 +17,13 @@ pub mod sha256;
 pub mod table;
 
 use scalar::Scalar;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use crate::sync::{Lock, Once};
+use alloc::sync::Arc;
+use core::sync::atomic::{AtomicU32, Ordering};
 use table::{Affine, Builder, Table};
 
-static GENERATOR: OnceLock<Table> = OnceLock::new();
-static GENERATOR_BUILDER: Mutex<Option<Builder>> = Mutex::new(None);
+static GENERATOR: Once<Table> = Once::new();
+static GENERATOR_BUILDER: Lock<Option<Builder>> = Lock::new(None);
 
 /// Table windows built per verification while tables are being built (29
 /// make a table): about a millisecond of work, so no verification pays for
@@ -37,8 +38,8 @@ pub struct PublicKey {
     // Built a few windows per verification once the key has verified a few
     // signatures, shared by clones; `None` inside when the table budget was
     // spent.
-    table: Arc<OnceLock<Option<Table>>>,
-    builder: Arc<Mutex<Option<Builder>>>,
+    table: Arc<Once<Option<Table>>>,
+    builder: Arc<Lock<Option<Builder>>>,
     uses: Arc<AtomicU32>,
 }
 
@@ -56,24 +57,26 @@ impl Eq for PublicKey {}
 // `windows`, and hands `publish` the table once complete, or `None` when no
 // builder can start (the key-table budget is spent). The windows built.
 fn advance(
-    slot: &Mutex<Option<Builder>>,
+    slot: &Lock<Option<Builder>>,
     start: impl FnOnce() -> Option<Builder>,
     windows: usize,
     publish: impl FnOnce(Option<Table>),
 ) -> usize {
-    let Ok(mut slot) = slot.lock() else { return 0 };
-    if slot.is_none() {
-        *slot = start();
+    slot.with(|slot| {
         if slot.is_none() {
-            publish(None);
-            return 0;
+            *slot = start();
+            if slot.is_none() {
+                publish(None);
+                return 0;
+            }
         }
-    }
-    let built = slot.as_mut().and_then(|b| b.step(windows)).unwrap_or(0);
-    if slot.as_ref().is_some_and(Builder::is_complete) {
-        publish(slot.take().and_then(Builder::finish));
-    }
-    built
+        let built = slot.as_mut().and_then(|b| b.step(windows)).unwrap_or(0);
+        if slot.as_ref().is_some_and(Builder::is_complete) {
+            publish(slot.take().and_then(Builder::finish));
+        }
+        built
+    })
+    .unwrap_or(0)
 }
 
 // r and s of a raw signature, each in [1, n−1].
@@ -102,8 +105,8 @@ impl PublicKey {
         Some(PublicKey {
             point,
             sec1,
-            table: Arc::new(OnceLock::new()),
-            builder: Arc::new(Mutex::new(None)),
+            table: Arc::new(Once::new()),
+            builder: Arc::new(Lock::new(None)),
             uses: Arc::new(AtomicU32::new(0)),
         })
     }
@@ -150,12 +153,12 @@ impl PublicKey {
         let mut left = windows;
         if GENERATOR.get().is_none() {
             left -= advance(&GENERATOR_BUILDER, Builder::generator, left, |t| {
-                let _ = GENERATOR.set(t.unwrap_or_else(Table::generator));
+                GENERATOR.set(t.unwrap_or_else(Table::generator));
             });
         }
         if left > 0 && self.table.get().is_none() {
             advance(&self.builder, || Builder::for_key(&self.point), left, |t| {
-                let _ = self.table.set(t);
+                self.table.set(t);
             });
         }
     }

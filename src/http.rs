@@ -2,6 +2,8 @@
 //! the `Cache-Control` rules. The JS boundary does the I/O and hands the
 //! pieces here, so every rule is tested natively.
 
+use crate::prelude::*;
+
 use crate::error::FetchError;
 
 /// The largest response body read, in bytes (a JWK Set or an OpenID

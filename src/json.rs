@@ -15,6 +15,8 @@
 //! other numbers convert within a few units in the last place. The time
 //! claims of real tokens are integers, and are exact.
 
+use crate::prelude::*;
+
 use core::ops::Index;
 
 /// The deepest nesting of arrays and objects accepted.
@@ -63,7 +65,7 @@ impl Number {
         if !v.is_finite() {
             return None;
         }
-        if v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_992.0 {
+        if crate::num::is_integer(v) && v.abs() <= 9_007_199_254_740_992.0 {
             return Some(Number::from_i64(v as i64));
         }
         Some(Number { text: format!("{v:?}"), value: v })
@@ -162,7 +164,7 @@ impl Value {
     /// The number as a `u64`, if this is a non-negative integer that fits.
     pub fn as_u64(&self) -> Option<u64> {
         let v = self.as_f64()?;
-        (v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0).then_some(v as u64)
+        (v >= 0.0 && crate::num::is_integer(v) && v <= 9_007_199_254_740_992.0).then_some(v as u64)
     }
 
     /// The items, if this is an array.

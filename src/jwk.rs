@@ -1,6 +1,8 @@
 //! JWKs and JWK Sets (RFC 7517), kept only when usable for ES256 signature
 //! verification, and key selection for a token.
 
+use crate::prelude::*;
+
 use crate::b64;
 use crate::error::{JwkError, KeySetError};
 use crate::es256::PublicKey;

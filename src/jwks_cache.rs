@@ -14,6 +14,8 @@
 //!   4 s… up to `cooldown`). Until then callers get the error at once
 //!   instead of each waiting for a timeout.
 
+use crate::prelude::*;
+
 use crate::error::{Error, FetchError, KeySetError};
 use crate::http::Response;
 use crate::jwk::{Jwk, JwkSet};

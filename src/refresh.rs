@@ -5,6 +5,8 @@
 //! `API_KEY_ID` header) and standard OAuth 2.0 (RFC 6749 §6, form-encoded,
 //! `client_id`).
 
+use crate::prelude::*;
+
 use crate::json;
 use core::fmt;
 use crate::json::{Map, Value};
@@ -189,7 +191,7 @@ impl fmt::Display for RefreshError {
     }
 }
 
-impl std::error::Error for RefreshError {}
+impl core::error::Error for RefreshError {}
 
 /// `Retry-After` as seconds: delta-seconds only (an HTTP-date is ignored:
 /// the session has no business trusting the issuer's clock over its own).

@@ -3,6 +3,8 @@
 //! keeps the old one), when to refresh, and what a stored value must look
 //! like (anything else is corrupt and discarded, never trusted).
 
+use crate::prelude::*;
+
 use crate::json;
 use crate::refresh::{parse_refresh_response, Profile, RefreshError, TokenResponse};
 use crate::json::{Map, Value};

@@ -4,6 +4,8 @@
 //! base64url, a JSON-object header, a 64-byte signature) and nothing about
 //! who made it. Only [`crate::verify`] turns one into trusted data.
 
+use crate::prelude::*;
+
 use crate::b64;
 use crate::error::{ParseError, Part};
 use crate::json;

@@ -10,6 +10,8 @@
 //!   entry is dropped once its token has expired (plus the largest
 //!   tolerance seen), and when its key leaves the key set.
 
+use crate::prelude::*;
+
 use crate::claims::VerifyOptions;
 use crate::error::Error;
 use crate::es256::PublicKey;

@@ -4,6 +4,8 @@
 //! the verifier's key set, the signature is checked, and only then is the
 //! payload parsed. Unauthenticated input reaches only the header parser.
 
+use crate::prelude::*;
+
 use crate::claims::{self, VerifyOptions};
 use crate::error::Error;
 use crate::es256::PublicKey;

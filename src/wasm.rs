@@ -8,6 +8,8 @@
 //! so payloads arrive as plain objects with the number semantics of every
 //! other JS JWT library.
 
+use crate::prelude::*;
+
 #[cfg(feature = "remote")]
 mod discover;
 mod errors;
@@ -34,7 +36,7 @@ pub struct KeySet {
     inner: jwk::JwkSet,
     // Shared with the verifiers made from this set (createVerifier, and
     // jwtVerify's per-options verifiers).
-    cache: std::rc::Rc<std::cell::RefCell<crate::token_cache::TokenCache>>,
+    cache: alloc::rc::Rc<core::cell::RefCell<crate::token_cache::TokenCache>>,
 }
 
 #[wasm_bindgen]
@@ -140,7 +142,7 @@ pub struct Verifier {
     keys: jwk::JwkSet,
     opts: crate::claims::VerifyOptions,
     fixed_now: bool,
-    cache: std::rc::Rc<std::cell::RefCell<crate::token_cache::TokenCache>>,
+    cache: alloc::rc::Rc<core::cell::RefCell<crate::token_cache::TokenCache>>,
 }
 
 #[wasm_bindgen]
@@ -158,7 +160,7 @@ impl Verifier {
     /// Verifies `token`; returns its cache entry id (see `json`).
     pub fn verify(&mut self, token: &str) -> JsResult<u32> {
         if !self.fixed_now {
-            self.opts.now = (js_sys::Date::now() / 1000.0).floor() as i64;
+            self.opts.now = crate::num::floor(js_sys::Date::now() / 1000.0);
         }
         let mut cache = self.cache.borrow_mut();
         if let Some(hit) = cache.lookup_id(token, &self.opts) {

@@ -499,6 +499,7 @@ fn propagate(acc: &[i64; 8], words: &mut [u32; 8]) -> i64 {
 
 #[cfg(test)]
 mod tests {
+    use crate::prelude::*;
     use super::*;
     use p256::{FieldBytes, FieldElement};
 

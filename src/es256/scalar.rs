@@ -257,6 +257,7 @@ fn invert(a: &Limbs) -> Option<Scalar> {
 
 #[cfg(test)]
 mod tests {
+    use crate::prelude::*;
     use super::*;
     use p256::elliptic_curve::ff::{Field, PrimeField};
     use p256::elliptic_curve::ops::{Invert, Reduce};

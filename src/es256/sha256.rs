@@ -92,6 +92,7 @@ pub fn digest(message: &[u8]) -> [u8; 32] {
 
 #[cfg(test)]
 mod tests {
+    use crate::prelude::*;
     use super::digest;
     use sha2::{Digest, Sha256};
 

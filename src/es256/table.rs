@@ -18,7 +18,9 @@
 
 use super::field::Fe;
 use super::scalar::Scalar;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use crate::prelude::*;
+use crate::sync::Once;
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Window width of the tables, in bits.
 pub const WINDOW_BITS: usize = 9;
@@ -356,7 +358,7 @@ pub fn verify_windowed(q: &Affine, u1: &Scalar, u2: &Scalar, r: &Scalar) -> Opti
 }
 
 // 1·G … 15·G, computed once.
-static G_MULTIPLES: std::sync::OnceLock<Option<Vec<Affine>>> = std::sync::OnceLock::new();
+static G_MULTIPLES: Once<Option<Vec<Affine>>> = Once::new();
 
 // 1·P … 15·P, affine.
 fn multiples(p: &Affine) -> Option<Vec<Affine>> {

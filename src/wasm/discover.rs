@@ -1,6 +1,8 @@
 //! `discover(issuer)`: OpenID Connect discovery through the same fetch as
 //! remote key sets (timeout, body cap, no cross-origin redirects).
 
+use crate::prelude::*;
+
 use super::errors::{coded, set, to_js_error};
 use super::{fetch, options};
 use crate::http::{Response, MAX_BODY_BYTES};

@@ -2,6 +2,8 @@
 //! `payloadJson` for claim failures). The JS wrapper re-throws them as the
 //! matching `errors.*` class.
 
+use crate::prelude::*;
+
 use crate::error::Error;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;

@@ -2,10 +2,12 @@
 //! an `AbortController` timeout that covers headers and body, a body cap
 //! enforced while streaming, and cross-origin redirects refused.
 
+use crate::prelude::*;
+
 use crate::error::FetchError;
 use js_sys::{Function, Promise, Reflect, Uint8Array};
-use std::cell::Cell;
-use std::rc::Rc;
+use core::cell::Cell;
+use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, ReadableStreamDefaultReader, Request, RequestInit, RequestRedirect, Response, Url};

@@ -1,6 +1,8 @@
 //! jose's `jwtVerify` options object → [`VerifyOptions`], with an
 //! `ERR_OPTIONS_INVALID` naming the option for anything malformed.
 
+use crate::prelude::*;
+
 use crate::claims::VerifyOptions;
 use crate::duration;
 use crate::error::OptionsError;
@@ -97,7 +99,7 @@ pub fn verify_options(options: &JsValue) -> Result<VerifyOptions, OptionsError> 
 
 /// Milliseconds since the epoch → whole seconds, as jose does.
 fn now_seconds(ms: f64) -> i64 {
-    (ms / 1000.0).floor() as i64
+    crate::num::floor(ms / 1000.0)
 }
 
 /// `createRemoteJWKSet` options. Durations are milliseconds, as in jose.

@@ -9,6 +9,8 @@
 //! fetch timeout and fetches itself, so a cancelled request cannot strand
 //! the others.
 
+use crate::prelude::*;
+
 use super::errors::{set, to_js_error, JsResult};
 use super::fetch;
 use super::options;
@@ -18,8 +20,8 @@ use crate::jwk::Jwk;
 use crate::jwks_cache::{JwksCache, Plan, Snapshot};
 use crate::verify;
 use js_sys::{Array, Date, Object, Promise, Reflect, Uint8Array};
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use core::cell::{Cell, RefCell};
+use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 

@@ -2,6 +2,8 @@
 //! the token-set rules. The JS session object (pkg-template/session.js)
 //! orchestrates: storage, events, single flight, cross-tab locks.
 
+use crate::prelude::*;
+
 use super::errors::{coded, set, to_js_error, JsResult};
 use super::fetch::{self, Outgoing};
 use super::options;
