@@ -75,12 +75,12 @@ pack: build
 	cd pkg && npm pack --silent --pack-destination ../dist
 
 test-rust:
-	cargo test
+	cargo test --workspace
 
 lint: build
-	cargo clippy --all-targets -- -D warnings
-	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
-	cargo clippy --lib --target $(WASM_TARGET) --no-default-features -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --lib --target $(WASM_TARGET) -- -D warnings
+	cargo clippy --workspace --lib --target $(WASM_TARGET) --no-default-features -- -D warnings
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 test-node: build

@@ -15,7 +15,6 @@ pub mod claims;
 pub mod discovery;
 pub mod duration;
 pub mod error;
-pub mod es256;
 pub mod http;
 pub mod json;
 pub mod jwk;
@@ -23,10 +22,11 @@ pub mod jwks_cache;
 pub mod num;
 pub mod refresh;
 pub mod session;
-pub mod sync;
 pub mod token;
 pub mod token_cache;
 pub mod verify;
+
+pub use edgetoken_es256 as es256;
 
 // What the standard prelude would bring, from `alloc`.
 mod prelude {

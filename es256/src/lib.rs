@@ -10,11 +10,33 @@
 //! keys past the table budget, by 4-bit windows.
 //! The tests check both paths against `p256`'s own ECDSA verifier, the
 //! reference, on every Wycheproof vector and on random signatures.
+//!
+//! This is a crate of its own so the package's release build can make it
+//! fast (opt-level 3) while the rest of edgetoken is built small. It needs
+//! only `core` and `alloc`; the default `std` feature uses `std::sync`'s
+//! lock and once-cell, and without it `spin`'s (see [`sync`]).
+
+#![no_std]
+
+extern crate alloc;
+#[cfg(any(feature = "std", test))]
+#[macro_use]
+extern crate std;
 
 pub mod field;
 pub mod scalar;
 pub mod sha256;
+pub mod sync;
 pub mod table;
+
+// What the standard prelude would bring, from `alloc`.
+#[allow(unused_imports)]
+mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec::Vec;
+    pub use alloc::{format, vec};
+}
 
 use scalar::Scalar;
 use crate::sync::{Lock, Once};
