@@ -5,6 +5,7 @@
 //! are rejected with reason `invalid` even when no option asks about them.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use crate::error::{ClaimError, ClaimReason, OptionsError};
 use crate::token::Header;
@@ -105,7 +106,7 @@ fn check_types(claims: &Map) -> Result<(), ClaimError> {
     for name in ["iss", "sub", "jti"] {
         if let Some(v) = claims.get(name) {
             if !v.is_string() {
-                return Err(fail(name, ClaimReason::Invalid, format!("\"{name}\" claim must be a string")));
+                return Err(fail(name, ClaimReason::Invalid, cat!("\"", name, "\" claim must be a string")));
             }
         }
     }
@@ -122,7 +123,7 @@ fn check_types(claims: &Map) -> Result<(), ClaimError> {
     for name in ["exp", "nbf", "iat"] {
         if let Some(v) = claims.get(name) {
             if !v.is_number() {
-                return Err(fail(name, ClaimReason::Invalid, format!("\"{name}\" claim must be a number")));
+                return Err(fail(name, ClaimReason::Invalid, cat!("\"", name, "\" claim must be a number")));
             }
         }
     }
@@ -153,7 +154,7 @@ pub fn validate(header: &Header, claims: &Map, opts: &VerifyOptions) -> Result<(
     let required = implied.into_iter().flatten().chain(opts.required_claims.iter().map(String::as_str));
     for name in required {
         if !claims.contains_key(name) {
-            return Err(fail(name, ClaimReason::Missing, format!("missing required \"{name}\" claim")));
+            return Err(fail(name, ClaimReason::Missing, cat!("missing required \"", name, "\" claim")));
         }
     }
 

@@ -1,6 +1,6 @@
 //! Durations given as jose-style strings (`"30s"`, `"5 minutes"`, `"1.5h"`).
 
-use crate::prelude::*;
+use crate::text::cat;
 
 /// Parses a non-negative duration into seconds: a number, optional space,
 /// and a unit (`s`/`sec`/`secs`/`second`/`seconds`, `m`/`min`/`mins`/
@@ -30,7 +30,7 @@ pub fn parse_seconds(text: &str) -> Option<f64> {
     // A JSON number but for leading zeros, which jose's durations allow.
     let trimmed = number.trim_start_matches('0');
     let value = if trimmed.is_empty() || trimmed.starts_with('.') {
-        crate::json::parse_number(&format!("0{trimmed}"))?
+        crate::json::parse_number(&cat!("0", trimmed))?
     } else {
         crate::json::parse_number(trimmed)?
     };

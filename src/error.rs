@@ -6,6 +6,7 @@
 
 use crate::prelude::*;
 
+use crate::text::cat;
 use core::fmt;
 
 /// Which part of a compact JWS a parse error is about.
@@ -19,13 +20,20 @@ pub enum Part {
     Signature,
 }
 
-impl fmt::Display for Part {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Part {
+    /// The part's name: `header`, `payload` or `signature`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
             Part::Header => "header",
             Part::Payload => "payload",
             Part::Signature => "signature",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -112,42 +120,43 @@ impl ParseError {
     }
 }
 
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ParseError {
+    /// The error's message (what `Display` writes).
+    pub fn message(&self) -> String {
         match self {
             ParseError::TooLarge { max, actual } => {
-                write!(f, "token is {actual} bytes, more than the {max}-byte limit")
+                cat!("token is ", actual, " bytes, more than the ", max, "-byte limit")
             }
-            ParseError::Segments { found } => write!(
-                f,
-                "compact JWS must have exactly 3 segments separated by '.', found {found}"
-            ),
-            ParseError::EmptySegment(p) => write!(f, "JWS {p} segment is empty"),
-            ParseError::Base64(p) => {
-                write!(f, "JWS {p} segment is not canonical unpadded base64url")
+            ParseError::Segments { found } => {
+                cat!("compact JWS must have exactly 3 segments separated by '.', found ", found)
             }
-            ParseError::Utf8(p) => write!(f, "JWS {p} is not valid UTF-8"),
+            ParseError::EmptySegment(p) => cat!("JWS ", p.as_str(), " segment is empty"),
+            ParseError::Base64(p) => cat!("JWS ", p.as_str(), " segment is not canonical unpadded base64url"),
+            ParseError::Utf8(p) => cat!("JWS ", p.as_str(), " is not valid UTF-8"),
             ParseError::Json { part, detail } => {
-                write!(f, "JWS {part} is not a valid JSON object: {detail}")
+                cat!("JWS ", part.as_str(), " is not a valid JSON object: ", detail)
             }
-            ParseError::MissingAlg => f.write_str("JWS header has no \"alg\""),
-            ParseError::AlgNotAllowed { expected, actual } => write!(
-                f,
-                "\"alg\" (Algorithm) Header Parameter value {} not allowed (only {expected})",
-                crate::json::quote(actual)
+            ParseError::MissingAlg => "JWS header has no \"alg\"".to_owned(),
+            ParseError::AlgNotAllowed { expected, actual } => cat!(
+                "\"alg\" (Algorithm) Header Parameter value ",
+                crate::json::quote(actual),
+                " not allowed (only ",
+                expected,
+                ")"
             ),
-            ParseError::HeaderParam { name } => {
-                write!(f, "JWS header parameter \"{name}\" has the wrong type")
-            }
-            ParseError::Unsupported { detail } => f.write_str(detail),
-            ParseError::SignatureLength { actual } => write!(
-                f,
-                "ES256 signature must be 64 bytes, found {actual}"
-            ),
+            ParseError::HeaderParam { name } => cat!("JWS header parameter \"", name, "\" has the wrong type"),
+            ParseError::Unsupported { detail } => detail.clone(),
+            ParseError::SignatureLength { actual } => cat!("ES256 signature must be 64 bytes, found ", actual),
             ParseError::PayloadNotClaims { detail } => {
-                write!(f, "JWT Claims Set must be a top-level JSON object: {detail}")
+                cat!("JWT Claims Set must be a top-level JSON object: ", detail)
             }
         }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
@@ -184,16 +193,21 @@ impl JwkError {
     }
 }
 
+impl JwkError {
+    /// The error's message (what `Display` writes).
+    pub fn message(&self) -> &str {
+        match self {
+            JwkError::Malformed { detail } | JwkError::NotForEs256 { detail } | JwkError::BadPoint { detail } => {
+                detail
+            }
+            JwkError::PrivateKey => "JWK contains private key material (\"d\"); refusing it",
+        }
+    }
+}
+
 impl fmt::Display for JwkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            JwkError::Malformed { detail }
-            | JwkError::NotForEs256 { detail }
-            | JwkError::BadPoint { detail } => f.write_str(detail),
-            JwkError::PrivateKey => {
-                f.write_str("JWK contains private key material (\"d\"); refusing it")
-            }
-        }
+        f.write_str(self.message())
     }
 }
 
@@ -240,27 +254,29 @@ impl KeySetError {
     }
 }
 
-impl fmt::Display for KeySetError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl KeySetError {
+    /// The error's message (what `Display` writes).
+    pub fn message(&self) -> String {
         match self {
-            KeySetError::Invalid { detail } => write!(f, "invalid JWK Set: {detail}"),
+            KeySetError::Invalid { detail } => cat!("invalid JWK Set: ", detail),
             KeySetError::NoMatchingKey { kid: Some(kid) } => {
-                write!(f, "no ES256 key in the JWK Set has kid {}", crate::json::quote(kid))
+                cat!("no ES256 key in the JWK Set has kid ", crate::json::quote(kid))
             }
-            KeySetError::NoMatchingKey { kid: None } => {
-                f.write_str("no ES256 key in the JWK Set matches the token")
-            }
+            KeySetError::NoMatchingKey { kid: None } => "no ES256 key in the JWK Set matches the token".to_owned(),
             KeySetError::MultipleMatchingKeys { kid, count } => match kid {
-                Some(kid) => write!(f, "{count} keys in the JWK Set have kid {}", crate::json::quote(kid)),
-                None => write!(
-                    f,
-                    "the token has no kid and the JWK Set has {count} candidate keys"
-                ),
+                Some(kid) => cat!(count, " keys in the JWK Set have kid ", crate::json::quote(kid)),
+                None => cat!("the token has no kid and the JWK Set has ", count, " candidate keys"),
             },
             KeySetError::KeyInvalid { kid, reason } => {
-                write!(f, "the JWK with kid {} is invalid: {reason}", crate::json::quote(kid))
+                cat!("the JWK with kid ", crate::json::quote(kid), " is invalid: ", reason.message())
             }
         }
+    }
+}
+
+impl fmt::Display for KeySetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
@@ -337,9 +353,16 @@ impl OptionsError {
     }
 }
 
+impl OptionsError {
+    /// The error's message (what `Display` writes).
+    pub fn message(&self) -> String {
+        cat!("invalid option \"", self.option, "\": ", self.detail)
+    }
+}
+
 impl fmt::Display for OptionsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid option \"{}\": {}", self.option, self.detail)
+        f.write_str(&self.message())
     }
 }
 
@@ -421,21 +444,28 @@ impl FetchError {
     }
 }
 
-impl fmt::Display for FetchError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl FetchError {
+    /// The error's message (what `Display` writes).
+    pub fn message(&self) -> String {
         match self {
-            FetchError::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
-            FetchError::Network { detail } => write!(f, "request failed: {detail}"),
-            FetchError::Http { status } => write!(f, "expected 200 OK, got HTTP {status}"),
-            FetchError::TooLarge { max } => write!(f, "response body is larger than {max} bytes"),
+            FetchError::Timeout { after_ms } => cat!("no answer within ", after_ms, " ms"),
+            FetchError::Network { detail } => cat!("request failed: ", detail),
+            FetchError::Http { status } => cat!("expected 200 OK, got HTTP ", status),
+            FetchError::TooLarge { max } => cat!("response body is larger than ", max, " bytes"),
             FetchError::CrossOriginRedirect { to } => {
-                write!(f, "redirected to another origin ({to}); refusing its answer")
+                cat!("redirected to another origin (", to, "); refusing its answer")
             }
             FetchError::ContentType { actual } => {
-                write!(f, "expected a JSON response, got Content-Type {}", crate::json::quote(actual))
+                cat!("expected a JSON response, got Content-Type ", crate::json::quote(actual))
             }
-            FetchError::Invalid { detail } => f.write_str(detail),
+            FetchError::Invalid { detail } => detail.clone(),
         }
+    }
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
@@ -473,16 +503,23 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The error's message (what `Display` writes).
+    pub fn message(&self) -> String {
+        match self {
+            Error::Parse(e) => e.message(),
+            Error::KeySet(e) => e.message(),
+            Error::Signature => "signature verification failed".to_owned(),
+            Error::Claim(e) => e.message.clone(),
+            Error::Options(e) => e.message(),
+            Error::Fetch(e) => cat!("JWKS fetch failed: ", e.message()),
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Parse(e) => e.fmt(f),
-            Error::KeySet(e) => e.fmt(f),
-            Error::Signature => f.write_str("signature verification failed"),
-            Error::Claim(e) => e.fmt(f),
-            Error::Options(e) => e.fmt(f),
-            Error::Fetch(e) => write!(f, "JWKS fetch failed: {e}"),
-        }
+        f.write_str(&self.message())
     }
 }
 

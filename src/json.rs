@@ -16,6 +16,7 @@
 //! claims of real tokens are integers, and are exact.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use core::ops::Index;
 
@@ -372,7 +373,7 @@ pub fn quote(s: &str) -> String {
 pub fn parse_object(text: &str) -> Result<Map, String> {
     match parse(text)? {
         Value::Object(map) => Ok(map),
-        other => Err(format!("expected a JSON object, found {}", other.kind())),
+        other => Err(cat!("expected a JSON object, found ", other.kind())),
     }
 }
 
@@ -403,7 +404,7 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn error(&self, what: &str) -> String {
-        format!("{what} at byte {}", self.pos)
+        cat!(what, " at byte ", self.pos)
     }
 
     fn peek(&self) -> Option<u8> {
@@ -508,7 +509,7 @@ impl Parser<'_> {
             }
         }
         if let Some(name) = duplicate(&members) {
-            return Err(format!("duplicate member name {} in the object ending at byte {}", quote(name), self.pos));
+            return Err(cat!("duplicate member name ", quote(name), " in the object ending at byte ", self.pos));
         }
         Ok(Value::Object(Map { members }))
     }

@@ -2,6 +2,7 @@
 //! verification, and key selection for a token.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use crate::b64;
 use crate::error::{JwkError, KeySetError};
@@ -31,7 +32,7 @@ fn opt_str<'a>(m: &'a Map, name: &str) -> Result<Option<&'a str>, JwkError> {
     match m.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(malformed(format!("JWK member \"{name}\" must be a string"))),
+        Some(_) => Err(malformed(cat!("JWK member \"", name, "\" must be a string"))),
     }
 }
 
@@ -49,20 +50,20 @@ impl Jwk {
         let not_for = |detail: String| JwkError::NotForEs256 { detail };
         let kty = opt_str(m, "kty")?.ok_or_else(|| malformed("JWK has no \"kty\""))?;
         if kty != "EC" {
-            return Err(not_for(format!("kty {} is not EC", json::quote(kty))));
+            return Err(not_for(cat!("kty ", json::quote(kty), " is not EC")));
         }
         let crv = opt_str(m, "crv")?.ok_or_else(|| malformed("EC JWK has no \"crv\""))?;
         if crv != "P-256" {
-            return Err(not_for(format!("crv {} is not P-256", json::quote(crv))));
+            return Err(not_for(cat!("crv ", json::quote(crv), " is not P-256")));
         }
         if let Some(alg) = opt_str(m, "alg")? {
             if alg != "ES256" {
-                return Err(not_for(format!("alg {} is not ES256", json::quote(alg))));
+                return Err(not_for(cat!("alg ", json::quote(alg), " is not ES256")));
             }
         }
         if let Some(u) = opt_str(m, "use")? {
             if u != "sig" {
-                return Err(not_for(format!("use {} is not \"sig\"", json::quote(u))));
+                return Err(not_for(cat!("use ", json::quote(u), " is not \"sig\"")));
             }
         }
         if let Some(ops) = m.get("key_ops") {
@@ -82,13 +83,13 @@ impl Jwk {
         }
         let coord = |name: &str| -> Result<Vec<u8>, JwkError> {
             let s = opt_str(m, name)?
-                .ok_or_else(|| malformed(format!("EC JWK has no \"{name}\"")))?;
+                .ok_or_else(|| malformed(cat!("EC JWK has no \"", name, "\"")))?;
             let bytes = b64::decode(s).ok_or_else(|| JwkError::BadPoint {
-                detail: format!("\"{name}\" is not canonical base64url"),
+                detail: cat!("\"", name, "\" is not canonical base64url"),
             })?;
             if bytes.len() != 32 {
                 return Err(JwkError::BadPoint {
-                    detail: format!("\"{name}\" is {} bytes, P-256 needs 32", bytes.len()),
+                    detail: cat!("\"", name, "\" is ", bytes.len(), " bytes, P-256 needs 32"),
                 });
             }
             Ok(bytes)
@@ -141,10 +142,7 @@ impl JwkSet {
     /// ```
     pub fn from_json(text: &str) -> Result<JwkSet, KeySetError> {
         if text.len() > MAX_JWKS_BYTES {
-            return Err(invalid(format!(
-                "document is {} bytes, more than the {MAX_JWKS_BYTES}-byte limit",
-                text.len()
-            )));
+            return Err(invalid(cat!("document is ", text.len(), " bytes, more than the ", MAX_JWKS_BYTES, "-byte limit")));
         }
         let doc = json::parse_object(text).map_err(invalid)?;
         let entries = match doc.get("keys") {
@@ -153,10 +151,7 @@ impl JwkSet {
             None => return Err(invalid("no \"keys\" member")),
         };
         if entries.len() > MAX_KEYS {
-            return Err(invalid(format!(
-                "{} keys, more than the limit of {MAX_KEYS}",
-                entries.len()
-            )));
+            return Err(invalid(cat!(entries.len(), " keys, more than the limit of ", MAX_KEYS)));
         }
         let mut keys = Vec::new();
         let mut skipped = Vec::new();
@@ -177,12 +172,9 @@ impl JwkSet {
         if keys.is_empty() {
             let why = skipped
                 .first()
-                .map(|s| format!(" (first skipped key: {})", s.reason))
+                .map(|s| cat!(" (first skipped key: ", s.reason.message(), ")"))
                 .unwrap_or_default();
-            return Err(invalid(format!(
-                "no key usable for ES256 verification among {} entries{why}",
-                entries.len()
-            )));
+            return Err(invalid(cat!("no key usable for ES256 verification among ", entries.len(), " entries", why)));
         }
         Ok(JwkSet { keys, skipped })
     }

@@ -22,6 +22,7 @@ pub mod jwks_cache;
 pub mod num;
 pub mod refresh;
 pub mod session;
+pub mod text;
 pub mod token;
 pub mod token_cache;
 pub mod verify;

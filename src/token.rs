@@ -5,6 +5,7 @@
 //! who made it. Only [`crate::verify`] turns one into trusted data.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use crate::b64;
 use crate::error::{ParseError, Part};
@@ -94,7 +95,7 @@ impl Header {
                 crate::json::write_string(name, &mut list);
             }
             return Err(ParseError::Unsupported {
-                detail: format!("critical header extension(s) {list} not supported"),
+                detail: cat!("critical header extension(s) ", list, " not supported"),
             });
         }
         match self.members.get("b64") {

@@ -64,7 +64,7 @@ impl KeySet {
                 let o = js_sys::Object::new();
                 errors::set(&o, "index", &JsValue::from(s.index as u32));
                 errors::set(&o, "kid", &s.kid.as_deref().map_or(JsValue::UNDEFINED, JsValue::from));
-                errors::set(&o, "reason", &JsValue::from(s.reason.to_string()));
+                errors::set(&o, "reason", &JsValue::from(s.reason.message()));
                 JsValue::from(o)
             })
             .collect()

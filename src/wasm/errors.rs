@@ -2,7 +2,6 @@
 //! `payloadJson` for claim failures). The JS wrapper re-throws them as the
 //! matching `errors.*` class.
 
-use crate::prelude::*;
 
 use crate::error::Error;
 use js_sys::{Object, Reflect};
@@ -26,7 +25,7 @@ pub fn coded(code: &str, message: &str) -> JsValue {
 
 /// Converts a core error.
 pub fn to_js_error(e: &Error) -> JsValue {
-    let js = coded(e.code(), &e.to_string());
+    let js = coded(e.code(), &e.message());
     if let Error::Claim(c) = e {
         let obj = Object::from(js.clone());
         set(&obj, "claim", &JsValue::from_str(&c.claim));

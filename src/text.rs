@@ -1,0 +1,100 @@
+//! Messages without `core::fmt`. Error messages are built by concatenating
+//! pieces with [`cat!`](crate::text::cat): the verify-only wasm then holds
+//! no formatting machinery at all (no `core::fmt` code, no function table
+//! for its dynamic calls). The `Display` impls write the same text.
+
+use crate::prelude::*;
+
+/// A piece of a message: text, or an integer written in decimal.
+pub trait Piece {
+    /// Appends the piece to `out`.
+    fn push_to(&self, out: &mut String);
+}
+
+impl Piece for str {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Piece for String {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Piece for char {
+    fn push_to(&self, out: &mut String) {
+        out.push(*self);
+    }
+}
+
+impl<T: Piece + ?Sized> Piece for &T {
+    fn push_to(&self, out: &mut String) {
+        (**self).push_to(out);
+    }
+}
+
+// n in decimal.
+fn push_decimal(mut n: u64, out: &mut String) {
+    let start = out.len();
+    loop {
+        out.push(char::from(b'0' + (n % 10) as u8));
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // the digits went in least significant first
+    let digits = out.split_off(start);
+    out.extend(digits.chars().rev());
+}
+
+macro_rules! unsigned_piece {
+    ($($t:ty),*) => {$(
+        impl Piece for $t {
+            fn push_to(&self, out: &mut String) {
+                push_decimal(*self as u64, out);
+            }
+        }
+    )*};
+}
+unsigned_piece!(u16, u32, u64, usize);
+
+impl Piece for i64 {
+    fn push_to(&self, out: &mut String) {
+        if *self < 0 {
+            out.push('-');
+        }
+        push_decimal(self.unsigned_abs(), out);
+    }
+}
+
+/// Concatenates pieces ([`Piece`]: `&str`, `String`, `char` and integers)
+/// into a new `String`.
+macro_rules! cat {
+    ($($piece:expr),+ $(,)?) => {{
+        let mut out = $crate::prelude::String::new();
+        $( $crate::text::Piece::push_to(&$piece, &mut out); )+
+        out
+    }};
+}
+pub(crate) use cat;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_read_as_format_would_write_them() {
+        for n in [0u64, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX] {
+            assert_eq!(cat!(n), n.to_string());
+            assert_eq!(cat!("<", n as usize, ">"), format!("<{n}>"));
+        }
+        for n in [0i64, -1, 7, -10, i64::MIN, i64::MAX] {
+            assert_eq!(cat!(n), n.to_string());
+        }
+        let owned = String::from("two");
+        assert_eq!(cat!("one ", owned, ' ', &owned, " ", 3u16, 'x'), "one two two 3x");
+    }
+}
