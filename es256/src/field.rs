@@ -17,32 +17,27 @@ pub struct Fe([u32; 8]);
 
 const P: [u32; 8] = [0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0, 0, 0, 1, 0xffff_ffff];
 
-// a − b over 8 limbs; the borrow out.
+// a − b over 8 limbs; the borrow out. Word by word, then carried.
+#[inline(always)]
 fn sub_limbs(a: &[u32; 8], b: &[u32; 8]) -> ([u32; 8], bool) {
+    let ([a0, a1, a2, a3, a4, a5, a6, a7], [b0, b1, b2, b3, b4, b5, b6, b7]) = (signed(*a), signed(*b));
     let mut out = [0u32; 8];
-    let mut borrow = 0i64;
-    for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
-        let v = i64::from(*x) - i64::from(*y) + borrow;
-        *o = v as u32;
-        borrow = v >> 32;
-    }
-    (out, borrow != 0)
+    let carry = propagate(&[a0 - b0, a1 - b1, a2 - b2, a3 - b3, a4 - b4, a5 - b5, a6 - b6, a7 - b7], &mut out);
+    (out, carry != 0)
 }
 
 // a + b over 8 limbs; the carry out.
+#[inline(always)]
 fn add_limbs(a: &[u32; 8], b: &[u32; 8]) -> ([u32; 8], bool) {
+    let ([a0, a1, a2, a3, a4, a5, a6, a7], [b0, b1, b2, b3, b4, b5, b6, b7]) = (signed(*a), signed(*b));
     let mut out = [0u32; 8];
-    let mut carry = 0u64;
-    for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
-        let v = u64::from(*x) + u64::from(*y) + carry;
-        *o = v as u32;
-        carry = v >> 32;
-    }
+    let carry = propagate(&[a0 + b0, a1 + b1, a2 + b2, a3 + b3, a4 + b4, a5 + b5, a6 + b6, a7 + b7], &mut out);
     (out, carry != 0)
 }
 
 // The value in [0, 2p) as one in [0, p). p's top word is all ones, so a
 // value whose top word is not is already below p (all but 2^−32 of them).
+#[inline(always)]
 fn reduce_once(v: [u32; 8]) -> [u32; 8] {
     if v.last().is_some_and(|top| *top != u32::MAX) {
         return v;
@@ -123,8 +118,8 @@ impl Fe {
         // column stays below 2^36), and the reduction takes the columns
         // uncarried. Written out so every sum lives in a register.
         const M: u64 = 0xffff_ffff;
-        let [a0, a1, a2, a3, a4, a5, a6, a7] = self.0.map(u64::from);
-        let [b0, b1, b2, b3, b4, b5, b6, b7] = other.0.map(u64::from);
+        let [a0, a1, a2, a3, a4, a5, a6, a7] = widen(self.0);
+        let [b0, b1, b2, b3, b4, b5, b6, b7] = widen(other.0);
         let [mut c0, mut c1, mut c2, mut c3, mut c4, mut c5, mut c6, mut c7, mut c8, mut c9, mut c10, mut c11, mut c12, mut c13, mut c14, mut c15] = [0u64; 16];
         let p = a0 * b0;
         c0 += p & M;
@@ -318,7 +313,7 @@ impl Fe {
         let p = a7 * b7;
         c14 += p & M;
         c15 += p >> 32;
-        Fe(reduce_signed(&[c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15].map(|c| c as i64)))
+        Fe(reduce([c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15]))
     }
 
     /// self².
@@ -326,7 +321,7 @@ impl Fe {
         // The 28 cross products once (doubled below) and the 8 squares, as
         // column sums like `multiply`.
         const M: u64 = 0xffff_ffff;
-        let [a0, a1, a2, a3, a4, a5, a6, a7] = self.0.map(u64::from);
+        let [a0, a1, a2, a3, a4, a5, a6, a7] = widen(self.0);
         let [c0, mut c1, mut c2, mut c3, mut c4, mut c5, mut c6, mut c7, mut c8, mut c9, mut c10, mut c11, mut c12, mut c13, mut c14, c15] = [0u64; 16];
         let p = a0 * a1;
         c1 += p & M;
@@ -412,57 +407,47 @@ impl Fe {
         let p = a6 * a7;
         c13 += p & M;
         c14 += p >> 32;
-        let cross = [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15];
-        let squares = [a0 * a0, a1 * a1, a2 * a2, a3 * a3, a4 * a4, a5 * a5, a6 * a6, a7 * a7];
-        let mut t = [0i64; 16];
-        for (k, (o, c)) in t.iter_mut().zip(cross).enumerate() {
-            let sq = squares.get(k / 2).copied().unwrap_or(0);
-            let diag = if k % 2 == 0 { sq & M } else { sq >> 32 };
-            *o = ((c << 1) + diag) as i64;
-        }
-        Fe(reduce_signed(&t))
+        // the squares' halves on the diagonal: a_i² into columns 2i, 2i+1
+        let (s0, s1, s2, s3) = (a0 * a0, a1 * a1, a2 * a2, a3 * a3);
+        let (s4, s5, s6, s7) = (a4 * a4, a5 * a5, a6 * a6, a7 * a7);
+        Fe(reduce([
+            (c0 << 1) + (s0 & M), (c1 << 1) + (s0 >> 32), (c2 << 1) + (s1 & M), (c3 << 1) + (s1 >> 32),
+            (c4 << 1) + (s2 & M), (c5 << 1) + (s2 >> 32), (c6 << 1) + (s3 & M), (c7 << 1) + (s3 >> 32),
+            (c8 << 1) + (s4 & M), (c9 << 1) + (s4 >> 32), (c10 << 1) + (s5 & M), (c11 << 1) + (s5 >> 32),
+            (c12 << 1) + (s6 & M), (c13 << 1) + (s6 >> 32), (c14 << 1) + (s7 & M), (c15 << 1) + (s7 >> 32),
+        ]))
     }
 }
 
 // t (512 bits, 16 words) mod p.
 #[cfg(test)]
 fn reduce_wide(t: &[u32; 16]) -> [u32; 8] {
-    reduce_with(|i| i64::from(t.get(i).copied().unwrap_or(0)))
+    reduce(t.map(u64::from))
 }
 
-// Σ t[k]·2^(32k) mod p, for words t[k] of magnitude below 2^36, by FIPS
-// 186-4 D.2.3: with c0 … c15 the words, t ≡ s1 + 2·s2 + 2·s3 + s4 + s5 −
-// s6 − s7 − s8 − s9, each s a 256-bit number made of the c's. The formula
-// is linear, so it holds for words that are not yet carried.
+// Σ c_k·2^(32k) mod p, for words c_k below 2^36, by FIPS 186-4 D.2.3:
+// t ≡ s1 + 2·s2 + 2·s3 + s4 + s5 − s6 − s7 − s8 − s9, each s a 256-bit
+// number made of the c's. The formula is linear, so it holds for words
+// that are not yet carried. Inlined into the two callers.
 #[inline(always)]
-fn reduce_signed(t: &[i64; 16]) -> [u32; 8] {
-    reduce_with(|i| t.get(i).copied().unwrap_or(0))
-}
-
-// The reduction over word `c(i)`, inlined into each caller so the words
-// stay where the caller has them.
-#[inline(always)]
-fn reduce_with(c: impl Fn(usize) -> i64) -> [u32; 8] {
+fn reduce(c: [u64; 16]) -> [u32; 8] {
+    let [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15] = c;
+    let (c0, c1, c2, c3, c4, c5, c6, c7) = (c0 as i64, c1 as i64, c2 as i64, c3 as i64, c4 as i64, c5 as i64, c6 as i64, c7 as i64);
+    let (c8, c9, c10, c11, c12, c13, c14, c15) = (c8 as i64, c9 as i64, c10 as i64, c11 as i64, c12 as i64, c13 as i64, c14 as i64, c15 as i64);
     // per result word (least significant first), the signed sum
-    let mut acc: [i64; 8] = [
-        c(0) + c(8) + c(9) - c(11) - c(12) - c(13) - c(14),
-        c(1) + c(9) + c(10) - c(12) - c(13) - c(14) - c(15),
-        c(2) + c(10) + c(11) - c(13) - c(14) - c(15),
-        c(3) + 2 * (c(11) + c(12)) + c(13) - c(15) - c(8) - c(9),
-        c(4) + 2 * (c(12) + c(13)) + c(14) - c(9) - c(10),
-        c(5) + 2 * (c(13) + c(14)) + c(15) - c(10) - c(11),
-        c(6) + 3 * c(14) + 2 * c(15) + c(13) - c(8) - c(9),
-        c(7) + 3 * c(15) + c(8) - c(10) - c(11) - c(12) - c(13),
-    ];
+    let a0 = c0 + c8 + c9 - c11 - c12 - c13 - c14;
+    let a1 = c1 + c9 + c10 - c12 - c13 - c14 - c15;
+    let a2 = c2 + c10 + c11 - c13 - c14 - c15;
+    let a3 = c3 + 2 * (c11 + c12) + c13 - c15 - c8 - c9;
+    let a4 = c4 + 2 * (c12 + c13) + c14 - c9 - c10;
+    let a5 = c5 + 2 * (c13 + c14) + c15 - c10 - c11;
+    let a6 = c6 + 3 * c14 + 2 * c15 + c13 - c8 - c9;
+    let a7 = c7 + 3 * c15 + c8 - c10 - c11 - c12 - c13;
     // 2^256 ≡ 2^224 − 2^192 − 2^96 + 1 (mod p). The top word's own
-    // overflow q (acc[7] = q·2^32 + rest) is folded in before carrying, so
+    // overflow q (a7 = q·2^32 + rest) is folded in before carrying, so
     // what carries out below is almost always 0 and the loop rarely runs.
-    let [a0, _, _, a3, _, _, a6, a7] = &mut acc;
-    let q = *a7 >> 32;
-    *a7 = (*a7 - (q << 32)) + q;
-    *a6 -= q;
-    *a3 -= q;
-    *a0 += q;
+    let q = a7 >> 32;
+    let mut acc = [a0 + q, a1, a2, a3 - q, a4, a5, a6 - q, (a7 - (q << 32)) + q];
     let mut words = [0u32; 8];
     let mut carry = propagate(&acc, &mut words);
     // Fold what carried out until none is left (two rounds at most: |carry|
@@ -472,29 +457,42 @@ fn reduce_with(c: impl Fn(usize) -> i64) -> [u32; 8] {
         if carry == 0 {
             break;
         }
-        let mut fold = [0i64; 8];
-        for (f, w) in fold.iter_mut().zip(words) {
-            *f = i64::from(w);
-        }
-        let [f0, _, _, f3, _, _, f6, f7] = &mut fold;
-        *f0 += carry;
-        *f3 -= carry;
-        *f6 -= carry;
-        *f7 += carry;
-        carry = propagate(&fold, &mut words);
+        let [w0, w1, w2, w3, w4, w5, w6, w7] = signed(words);
+        acc = [w0 + carry, w1, w2, w3 - carry, w4, w5, w6 - carry, w7 + carry];
+        carry = propagate(&acc, &mut words);
     }
     reduce_once(words)
 }
 
+// The limbs as 64-bit integers. Here and below written out: a `map` or a
+// loop over limbs goes through memory when the build optimizes for size.
+#[inline(always)]
+fn widen(a: [u32; 8]) -> [u64; 8] {
+    let [a0, a1, a2, a3, a4, a5, a6, a7] = a;
+    [a0 as u64, a1 as u64, a2 as u64, a3 as u64, a4 as u64, a5 as u64, a6 as u64, a7 as u64]
+}
+
+// The limbs as signed 64-bit integers.
+#[inline(always)]
+fn signed(a: [u32; 8]) -> [i64; 8] {
+    let [a0, a1, a2, a3, a4, a5, a6, a7] = a;
+    [a0 as i64, a1 as i64, a2 as i64, a3 as i64, a4 as i64, a5 as i64, a6 as i64, a7 as i64]
+}
+
 // Carries the signed per-word sums into 32-bit words; the signed carry out.
+#[inline(always)]
 fn propagate(acc: &[i64; 8], words: &mut [u32; 8]) -> i64 {
-    let mut carry = 0i64;
-    for (w, a) in words.iter_mut().zip(acc) {
-        let v = a + carry;
-        *w = v as u32;
-        carry = v >> 32;
-    }
-    carry
+    let [a0, a1, a2, a3, a4, a5, a6, a7] = *acc;
+    let v0 = a0;
+    let v1 = a1 + (v0 >> 32);
+    let v2 = a2 + (v1 >> 32);
+    let v3 = a3 + (v2 >> 32);
+    let v4 = a4 + (v3 >> 32);
+    let v5 = a5 + (v4 >> 32);
+    let v6 = a6 + (v5 >> 32);
+    let v7 = a7 + (v6 >> 32);
+    *words = [v0 as u32, v1 as u32, v2 as u32, v3 as u32, v4 as u32, v5 as u32, v6 as u32, v7 as u32];
+    v7 >> 32
 }
 
 #[cfg(test)]
