@@ -29,3 +29,30 @@ export function call(fn, ...args) {
     rethrow(e);
   }
 }
+
+// jose's jwtVerify option names: the only ones the core reads.
+const OPTION_NAMES = ['currentDate', 'algorithms', 'issuer', 'audience', 'subject', 'typ', 'clockTolerance',
+  'maxTokenAge', 'requiredClaims'];
+// A value as the core may receive it: strings, numbers and booleans as
+// they are, arrays with their non-string items as null, anything else
+// (objects, symbols, bigints, functions) as null, which every option
+// rejects as the wrong type.
+const plain = (v) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v
+  : Array.isArray(v) ? Array.from(v, (x) => (typeof x === 'string' ? x : null)) : null);
+
+/**
+ * `jwtVerify` options as the JSON the core reads: each of jose's names read
+ * as a property (inherited ones count), `currentDate` as its time in ms
+ * (null unless a Date). `undefined` for no options; a non-object becomes
+ * `null`, which the core rejects.
+ */
+export function optionsText(options) {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== 'object') return 'null';
+  const out = {};
+  for (const name of OPTION_NAMES) {
+    const v = options[name];
+    if (v !== undefined) out[name] = name === 'currentDate' ? (v instanceof Date ? v.getTime() : null) : plain(v);
+  }
+  return JSON.stringify(out);
+}

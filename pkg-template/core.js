@@ -4,7 +4,7 @@
 // is this file over the verify-only wasm; the full entry extends it.
 import * as wasm from './edgetoken.js';
 import { JWKSInvalid, JWSInvalid, OptionsInvalid } from './errors.js';
-import { call } from './calls.js';
+import { call, optionsText } from './calls.js';
 import { verifyRequestWith } from './request.js';
 
 export * from './errors.js';
@@ -60,7 +60,7 @@ export async function jwtVerify(jwt, keySet, options) {
 
 /** Verifies a compact JWS (ES256 only); the payload need not be JSON. */
 export async function compactVerify(jws, keySet, options) {
-  const [header, payload] = call(wasm.compactVerify, jws, inner(keySet), options);
+  const [header, payload] = call(wasm.compactVerify, jws, inner(keySet), optionsText(options));
   return { payload, protectedHeader: JSON.parse(header) };
 }
 
@@ -79,7 +79,7 @@ export function createVerifier(keySet, options) {
 const parsedBySet = new WeakMap();
 
 function makeVerifier(set, options) {
-  const v = call((k, o) => new wasm.Verifier(k, o), set, options);
+  const v = call((k, o) => new wasm.Verifier(k, o), set, optionsText(options));
   let parsed = parsedBySet.get(set);
   if (!parsed) parsedBySet.set(set, (parsed = new Map()));
   return Object.freeze({

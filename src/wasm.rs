@@ -97,7 +97,7 @@ pub fn token_text_js(token: &JsValue) -> JsResult<String> {
 /// Verifies a compact JWS; returns `[protectedHeaderJson, payloadBytes]`.
 /// Of the options only `algorithms` applies (and must allow ES256 alone).
 #[wasm_bindgen(js_name = compactVerify)]
-pub fn compact_verify(token: &JsValue, keys: &KeySet, options: &JsValue) -> JsResult<Array> {
+pub fn compact_verify(token: &JsValue, keys: &KeySet, options: Option<String>) -> JsResult<Array> {
     options::verify_options(options).map_err(|e| to_js_error(&e.into()))?;
     let jws = verify::compact_verify(&token_text(token)?, &keys.inner).map_err(|e| to_js_error(&e))?;
     let payload = Uint8Array::from(jws.payload.as_slice());
@@ -147,13 +147,12 @@ pub struct Verifier {
 
 #[wasm_bindgen]
 impl Verifier {
-    /// Binds `keys` (copied) and `options` (jose's names).
+    /// Binds `keys` (copied) and `options` (jose's names, as the JSON of
+    /// `optionsText` in core.js).
     #[wasm_bindgen(constructor)]
-    pub fn new(keys: &KeySet, options: &JsValue) -> JsResult<Verifier> {
-        let opts = options::verify_options(options).map_err(|e| to_js_error(&e.into()))?;
+    pub fn new(keys: &KeySet, options: Option<String>) -> JsResult<Verifier> {
+        let (opts, fixed_now) = options::verify_options(options).map_err(|e| to_js_error(&e.into()))?;
         opts.validate().map_err(|e| to_js_error(&e.into()))?;
-        let fixed_now = !options.is_undefined() && !options.is_null()
-            && js_sys::Reflect::get(options, &JsValue::from_str("currentDate")).is_ok_and(|d| !d.is_undefined());
         Ok(Verifier { keys: keys.inner.clone(), opts, fixed_now, cache: keys.cache.clone() })
     }
 

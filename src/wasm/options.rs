@@ -1,100 +1,117 @@
-//! jose's `jwtVerify` options object → [`VerifyOptions`], with an
-//! `ERR_OPTIONS_INVALID` naming the option for anything malformed.
+//! jose's `jwtVerify` options → [`VerifyOptions`] (and the remote key
+//! set's options), with an `ERR_OPTIONS_INVALID` naming the option for
+//! anything malformed. The verification options arrive as JSON made by the
+//! JS wrapper, so the verify-only build reads no JS objects at all.
 
 use crate::prelude::*;
 
 use crate::claims::VerifyOptions;
 use crate::duration;
 use crate::error::OptionsError;
-use js_sys::{Array, Date, Reflect};
+use crate::json::{self, Value};
+use js_sys::Date;
+#[cfg(feature = "remote")]
+use js_sys::{Array, Reflect};
+#[cfg(feature = "remote")]
 use wasm_bindgen::{JsCast, JsValue};
 
 fn bad(option: &'static str, detail: &str) -> OptionsError {
     OptionsError { option, detail: detail.to_owned() }
 }
 
+#[cfg(feature = "remote")]
 fn get(options: &JsValue, name: &str) -> Option<JsValue> {
     Reflect::get(options, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined())
 }
 
-fn strings(v: &JsValue, option: &'static str, one_allowed: bool) -> Result<Vec<String>, OptionsError> {
-    if one_allowed {
-        if let Some(s) = v.as_string() {
-            return Ok(vec![s]);
-        }
+// A string (when `one_allowed`) or an array of strings.
+fn strings(v: &Value, option: &'static str, one_allowed: bool) -> Result<Vec<String>, OptionsError> {
+    if let (true, Some(s)) = (one_allowed, v.as_str()) {
+        return Ok(vec![s.to_owned()]);
     }
     let what = if one_allowed { "must be a string or an array of strings" } else { "must be an array of strings" };
-    let arr = v.dyn_ref::<Array>().ok_or_else(|| bad(option, what))?;
-    arr.iter().map(|item| item.as_string().ok_or_else(|| bad(option, what))).collect()
+    let items = v.as_array().ok_or_else(|| bad(option, what))?;
+    items.iter().map(|item| item.as_str().map(str::to_owned).ok_or_else(|| bad(option, what))).collect()
 }
 
-fn string(v: &JsValue, option: &'static str) -> Result<String, OptionsError> {
-    v.as_string().ok_or_else(|| bad(option, "must be a string"))
+fn string(v: &Value, option: &'static str) -> Result<String, OptionsError> {
+    v.as_str().map(str::to_owned).ok_or_else(|| bad(option, "must be a string"))
 }
 
-/// A duration option: seconds, or a string such as "30s".
-#[cfg(feature = "remote")]
-pub fn seconds_value(v: &JsValue, option: &'static str) -> Result<f64, OptionsError> {
-    seconds(v, option)
-}
-
-fn seconds(v: &JsValue, option: &'static str) -> Result<f64, OptionsError> {
-    let secs = if let Some(n) = v.as_f64() {
-        Some(n)
-    } else if let Some(s) = v.as_string() {
-        duration::parse_seconds(&s)
-    } else {
-        None
-    };
+// Seconds, from a number or a duration string such as "30s".
+fn seconds_of(secs: Option<f64>, option: &'static str) -> Result<f64, OptionsError> {
     secs.filter(|s| s.is_finite() && *s >= 0.0).ok_or_else(|| {
         bad(option, "must be a non-negative number of seconds or a string such as \"30s\" or \"5 minutes\"")
     })
 }
 
-/// Reads jose's option names from `options` (undefined or an object).
-pub fn verify_options(options: &JsValue) -> Result<VerifyOptions, OptionsError> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(VerifyOptions::at(now_seconds(Date::now())));
-    }
-    if !options.is_object() {
-        return Err(bad("options", "must be an object"));
-    }
-    let now = match get(options, "currentDate") {
+fn seconds(v: &Value, option: &'static str) -> Result<f64, OptionsError> {
+    let secs = match v {
+        Value::Number(n) => Some(n.as_f64()),
+        Value::String(s) => duration::parse_seconds(s),
+        _ => None,
+    };
+    seconds_of(secs, option)
+}
+
+/// A duration option given as a JS value: seconds, or a string such as
+/// "30s".
+#[cfg(feature = "remote")]
+pub fn seconds_value(v: &JsValue, option: &'static str) -> Result<f64, OptionsError> {
+    let secs = match (v.as_f64(), v.as_string()) {
+        (Some(n), _) => Some(n),
+        (None, Some(s)) => duration::parse_seconds(&s),
+        (None, None) => None,
+    };
+    seconds_of(secs, option)
+}
+
+/// jose's `jwtVerify` options → [`VerifyOptions`], and whether
+/// `currentDate` fixed the time (else it is the clock's, now). `text` is
+/// the JSON the JS wrapper makes of the options object (`optionsText` in
+/// core.js): jose's option names only, read as properties, `currentDate`
+/// as its time in ms (null unless a valid Date), and any value JSON cannot
+/// hold as null, which every option rejects. `None`: no options.
+pub fn verify_options(text: Option<String>) -> Result<(VerifyOptions, bool), OptionsError> {
+    let Some(text) = text else {
+        return Ok((VerifyOptions::at(now_seconds(Date::now())), false));
+    };
+    let options = json::parse(&text).ok();
+    let options = options.as_ref().and_then(Value::as_object).ok_or_else(|| bad("options", "must be an object"))?;
+    let fixed = options.get("currentDate");
+    let now = match fixed {
         None => Date::now(),
-        Some(d) => {
-            let ms = d.dyn_ref::<Date>().map(Date::get_time).filter(|t| t.is_finite());
-            ms.ok_or_else(|| bad("currentDate", "must be a valid Date"))?
-        }
+        Some(d) => d.as_f64().filter(|t| t.is_finite()).ok_or_else(|| bad("currentDate", "must be a valid Date"))?,
     };
     let mut o = VerifyOptions::at(now_seconds(now));
-    if let Some(v) = get(options, "algorithms") {
-        let algs = strings(&v, "algorithms", false)?;
+    if let Some(v) = options.get("algorithms") {
+        let algs = strings(v, "algorithms", false)?;
         if algs.is_empty() || algs.iter().any(|a| a != "ES256") {
             return Err(bad("algorithms", "only [\"ES256\"] is supported"));
         }
     }
-    if let Some(v) = get(options, "issuer") {
-        o.issuer = strings(&v, "issuer", true)?;
+    if let Some(v) = options.get("issuer") {
+        o.issuer = strings(v, "issuer", true)?;
     }
-    if let Some(v) = get(options, "audience") {
-        o.audience = strings(&v, "audience", true)?;
+    if let Some(v) = options.get("audience") {
+        o.audience = strings(v, "audience", true)?;
     }
-    if let Some(v) = get(options, "subject") {
-        o.subject = Some(string(&v, "subject")?);
+    if let Some(v) = options.get("subject") {
+        o.subject = Some(string(v, "subject")?);
     }
-    if let Some(v) = get(options, "typ") {
-        o.typ = Some(string(&v, "typ")?);
+    if let Some(v) = options.get("typ") {
+        o.typ = Some(string(v, "typ")?);
     }
-    if let Some(v) = get(options, "clockTolerance") {
-        o.clock_tolerance = seconds(&v, "clockTolerance")?;
+    if let Some(v) = options.get("clockTolerance") {
+        o.clock_tolerance = seconds(v, "clockTolerance")?;
     }
-    if let Some(v) = get(options, "maxTokenAge") {
-        o.max_token_age = Some(seconds(&v, "maxTokenAge")?);
+    if let Some(v) = options.get("maxTokenAge") {
+        o.max_token_age = Some(seconds(v, "maxTokenAge")?);
     }
-    if let Some(v) = get(options, "requiredClaims") {
-        o.required_claims = strings(&v, "requiredClaims", false)?;
+    if let Some(v) = options.get("requiredClaims") {
+        o.required_claims = strings(v, "requiredClaims", false)?;
     }
-    Ok(o)
+    Ok((o, fixed.is_some()))
 }
 
 /// Milliseconds since the epoch → whole seconds, as jose does.

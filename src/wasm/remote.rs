@@ -238,11 +238,12 @@ impl RemoteKeySet {
     }
 
     /// Verifies a JWT; resolves to `[protectedHeaderJson, payloadJson]`.
+    /// `options` is the JSON of `optionsText` in core.js.
     #[wasm_bindgen(js_name = jwtVerify)]
-    pub fn jwt_verify(&self, token: &JsValue, options: &JsValue) -> Promise {
+    pub fn jwt_verify(&self, token: &JsValue, options: Option<String>) -> Promise {
         let prepared = options::verify_options(options)
             .map_err(|e| js_err(e.into()))
-            .and_then(|o| Ok((o, super::token_text(token)?)));
+            .and_then(|(o, _)| Ok((o, super::token_text(token)?)));
         let remote = self.inner.clone();
         future_to_promise(async move {
             let (opts, text) = prepared?;
@@ -266,7 +267,7 @@ impl RemoteKeySet {
 
     /// Verifies a compact JWS; resolves to `[protectedHeaderJson, payloadBytes]`.
     #[wasm_bindgen(js_name = compactVerify)]
-    pub fn compact_verify(&self, token: &JsValue, options: &JsValue) -> Promise {
+    pub fn compact_verify(&self, token: &JsValue, options: Option<String>) -> Promise {
         let prepared = options::verify_options(options)
             .map_err(|e| js_err(e.into()))
             .and_then(|_| super::token_text(token));

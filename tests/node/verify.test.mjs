@@ -9,7 +9,7 @@ import { lib } from '../support/entry.mjs';
 import { newKey, joseJwt, signRaw, b64u, now } from '../support/tokens.mjs';
 
 const {
-  jwtVerify, compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors,
+  jwtVerify, compactVerify, createLocalJWKSet, createVerifier, decodeJwt, decodeProtectedHeader, errors,
 } = lib;
 
 const key = await newKey('k1');
@@ -193,6 +193,31 @@ test('every error code is produced', async (t) => {
     }
     await rejects(jwtVerify(t, { keys: [key.jwk] }), 'ERR_OPTIONS_INVALID');
     await rejects(compactVerify(t, JWKS, { algorithms: ['EdDSA'] }), 'ERR_OPTIONS_INVALID');
+  });
+  await t.test('ERR_OPTIONS_INVALID: values JSON cannot hold are rejected, never dropped', async () => {
+    const t = await joseJwt(key, claims());
+    // each would vanish from plain JSON.stringify (or turn into a valid
+    // string), skipping the check it names
+    for (const opts of [{ issuer: Symbol('iss') }, { audience: 10n }, { subject: () => 'user-1' },
+      { issuer: new Date() }, { audience: new String('api-key-1') }, { requiredClaims: ['exp', Symbol('x')] },
+      { audience: ['api-key-1', undefined] }, { clockTolerance: Infinity }, { currentDate: new Date(Number.NaN) },
+      { currentDate: Date.now() }, { typ: null }]) {
+      await rejects(jwtVerify(t, JWKS, opts), 'ERR_OPTIONS_INVALID', errors.OptionsInvalid);
+      await rejects(async () => createVerifier(JWKS, opts), 'ERR_OPTIONS_INVALID', errors.OptionsInvalid);
+    }
+    for (const opts of ['issuer', 7, () => ({})]) {
+      await rejects(jwtVerify(t, JWKS, opts), 'ERR_OPTIONS_INVALID', errors.OptionsInvalid);
+    }
+    // options are read as properties: inherited ones and getters count,
+    // and a getter's own error reaches the caller
+    await rejects(jwtVerify(t, JWKS, Object.create({ audience: 'other' })), 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+    const getter = { get issuer() { return 'https://other.test'; } };
+    await rejects(jwtVerify(t, JWKS, getter), 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+    const boom = new Error('getter failed');
+    await assert.rejects(jwtVerify(t, JWKS, { get audience() { throw boom; } }), (e) => e === boom);
+    // options other than jose's are ignored, as jose does
+    const { payload } = await jwtVerify(t, JWKS, { issuer: 'https://issuer.test', somethingElse: Symbol('x') });
+    assert.equal(payload.sub, 'user-1');
   });
   await t.test('ERR_JWKS_TIMEOUT: the class exists with its code (produced by remote key sets)', () => {
     const e = new errors.JWKSTimeout('timed out');
