@@ -10,6 +10,8 @@ import {
 import { toClass } from './calls.js';
 
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+// The refresh token of a stored session (JSON), or undefined.
+const refreshTokenOf = (stored) => (stored ? JSON.parse(stored).refresh_token : undefined);
 const nowSeconds = () => Date.now() / 1000;
 const onWorkerd = () => globalThis.navigator?.userAgent === 'Cloudflare-Workers';
 
@@ -246,15 +248,20 @@ class Session extends EventTarget {
     const locks = this.#channel && globalThis.navigator?.locks;
     if (!locks) return this.#exchange(force);
     const name = `edgetoken:${this.#key}`;
-    const before = this.#stored;
+    // what every tab had when this refresh was asked for (a broadcast of
+    // tokens already stored must not count as a refresh made meanwhile)
+    await this.#reloadShared();
+    const before = refreshTokenOf(this.#stored);
     const immediate = await locks.request(name, { ifAvailable: true }, async (lock) => (lock ? { done: await this.#exchange(force) } : null));
     if (immediate) return immediate.done;
     // Another tab is refreshing: wait for it, let its broadcast land, and
-    // refresh only if this tab still needs to.
+    // refresh only if this tab still needs to (or was asked to, and no
+    // other tab exchanged the refresh token meanwhile).
     return locks.request(name, async () => {
       await sleep(50);
-      if (this.#stored !== before && !call(() => wasm.needsRefresh(this.#stored, nowSeconds(), this.#leeway))) return undefined;
-      return this.#exchange(force && this.#stored === before);
+      const renewed = refreshTokenOf(this.#stored) !== before;
+      if (renewed && !call(() => wasm.needsRefresh(this.#stored, nowSeconds(), this.#leeway))) return undefined;
+      return this.#exchange(force && !renewed);
     });
   }
 
