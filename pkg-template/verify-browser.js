@@ -1,7 +1,9 @@
-// Verify-only browser entry: fetch and instantiate the verify-only wasm
-// next to this file.
-import init from './edgetoken_verify.js';
+// Verify-only browser entry: compile the verify-only wasm next to this file
+// (while it downloads, where the server sends application/wasm) and
+// instantiate it.
+import { initSync } from './edgetoken_verify.js';
+import { compileWasm } from './load.js';
 
-await init({ module_or_path: new URL('./edgetoken_verify_bg.wasm', import.meta.url) });
+initSync({ module: await compileWasm(new URL('./edgetoken_verify_bg.wasm', import.meta.url)) });
 
 export * from './verify-core.js';

@@ -78,20 +78,22 @@ test('Node ESM and CommonJS', () => {
 });
 
 // Serves `root` on 127.0.0.1 and runs its index page (see runPage).
-async function servePage(root) {
+async function servePage(root, setup) {
   const server = await startServer({ mounts: [['/', root]] });
   try {
-    return await runPage(server.url);
+    return await runPage(server.url, setup);
   } finally {
     await server.close();
   }
 }
 
-async function runPage(url) {
+// `setup(page)` runs before the page loads (routes, say).
+async function runPage(url, setup) {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   try {
+    await setup?.(page);
     await page.goto(url);
     await page.waitForFunction(() => window.result !== undefined, null, { timeout: 20_000 });
     assert.deepEqual(errors, []);
@@ -117,18 +119,34 @@ test('a Vite app built for production, in Chromium', async () => {
   assert.deepEqual(await servePage(dist), both());
 });
 
+// A page importing both browser entries by path, with no bundler.
+const plainPage = () => project('plain', {
+  'index.html': `<!doctype html><script type="module">
+    import * as lib from '/node_modules/edgetoken/browser.js';
+    import * as lean from '/node_modules/edgetoken/verify-browser.js';
+    import { check } from '/check.mjs';
+    const fixture = await (await fetch('/fixture.json')).json();
+    window.result = { full: await check(lib, fixture), verify: await check(lean, fixture) };
+  </script>`,
+  'fixture.json': JSON.stringify(fixture),
+});
+
 test('a plain page with <script type="module"> and no bundler', async () => {
-  const dir = project('plain', {
-    'index.html': `<!doctype html><script type="module">
-      import * as lib from '/node_modules/edgetoken/browser.js';
-      import * as lean from '/node_modules/edgetoken/verify-browser.js';
-      import { check } from '/check.mjs';
-      const fixture = await (await fetch('/fixture.json')).json();
-      window.result = { full: await check(lib, fixture), verify: await check(lean, fixture) };
-    </script>`,
-    'fixture.json': JSON.stringify(fixture),
+  assert.deepEqual(await servePage(plainPage()), both());
+});
+
+test('a server that sends the wasm without application/wasm: compiled from its bytes instead', async () => {
+  const served = [];
+  const octetStream = (page) => page.route('**/*.wasm', async (route) => {
+    const response = await route.fetch();
+    served.push(new URL(route.request().url()).pathname);
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
   });
-  assert.deepEqual(await servePage(dir), both());
+  assert.deepEqual(await servePage(plainPage(), octetStream), both());
+  // each module was fetched twice: the streaming compile refused it
+  for (const wasm of ['edgetoken_bg.wasm', 'edgetoken_verify_bg.wasm']) {
+    assert.equal(served.filter((p) => p.endsWith(`/${wasm}`)).length, 2, `${wasm}: ${served}`);
+  }
 });
 
 // A worker importing `specifier`, bundled the way wrangler does (esbuild
