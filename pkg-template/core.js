@@ -33,10 +33,10 @@ export function createLocalJWKSet(jwks) {
     /** Number of usable ES256 keys. */
     get size() { return inner.size; },
     /** Entries left out: `[{ index, kid, reason }]`. */
-    skipped: () => inner.skipped(),
+    skipped: () => JSON.parse(inner.skipped()).map(({ index, kid, reason }) => ({ index, kid, reason })),
     /** The repeat-token cache: `{ entries, bytes, hits, misses }`. */
     cacheStats() {
-      const [entries, bytes, hits, misses] = wasm.keySetCacheStats(inner);
+      const [entries, bytes, hits, misses] = JSON.parse(wasm.keySetCacheStats(inner));
       return { entries, bytes, hits, misses };
     },
   });

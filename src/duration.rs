@@ -2,6 +2,16 @@
 
 use crate::text::cat;
 
+// Seconds per unit, and the unit's names.
+const UNITS: [(f64, &[&str]); 6] = [
+    (1.0, &["s", "sec", "secs", "second", "seconds"]),
+    (60.0, &["m", "min", "mins", "minute", "minutes"]),
+    (3600.0, &["h", "hr", "hrs", "hour", "hours"]),
+    (86_400.0, &["d", "day", "days"]),
+    (604_800.0, &["w", "week", "weeks"]),
+    (31_557_600.0, &["y", "yr", "yrs", "year", "years"]),
+];
+
 /// Parses a non-negative duration into seconds: a number, optional space,
 /// and a unit (`s`/`sec`/`secs`/`second`/`seconds`, `m`/`min`/`mins`/
 /// `minute`/`minutes`, `h`/`hr`/`hrs`/`hour`/`hours`, `d`/`day`/`days`,
@@ -15,15 +25,13 @@ use crate::text::cat;
 /// assert_eq!(parse_seconds("-5s"), None);
 /// ```
 pub fn parse_seconds(text: &str) -> Option<f64> {
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
+    let split = text.bytes().position(|b| !(b.is_ascii_digit() || b == b'.')).unwrap_or(text.len());
     let (number, rest) = (text.get(..split)?, text.get(split..)?);
     let unit = rest.strip_prefix(' ').unwrap_or(rest).to_ascii_lowercase();
     let valid_number = !number.is_empty()
         && !number.starts_with('.')
         && !number.ends_with('.')
-        && number.matches('.').count() <= 1;
+        && number.bytes().filter(|b| *b == b'.').count() <= 1;
     if !valid_number {
         return None;
     }
@@ -34,15 +42,7 @@ pub fn parse_seconds(text: &str) -> Option<f64> {
     } else {
         crate::json::parse_number(trimmed)?
     };
-    let scale = match unit.as_str() {
-        "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
-        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
-        "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
-        "d" | "day" | "days" => 86_400.0,
-        "w" | "week" | "weeks" => 604_800.0,
-        "y" | "yr" | "yrs" | "year" | "years" => 31_557_600.0,
-        _ => return None,
-    };
+    let (scale, _) = UNITS.iter().find(|(_, names)| names.contains(&unit.as_str()))?;
     let seconds = crate::num::round(value * scale);
     seconds.is_finite().then_some(seconds)
 }

@@ -36,18 +36,16 @@ impl<T: Piece + ?Sized> Piece for &T {
 }
 
 // n in decimal.
-fn push_decimal(mut n: u64, out: &mut String) {
-    let start = out.len();
-    loop {
-        out.push(char::from(b'0' + (n % 10) as u8));
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+fn push_decimal(n: u64, out: &mut String) {
+    // the largest power of ten not above n (1 for 0), then digit by digit
+    let mut unit = 1u64;
+    while n / unit >= 10 {
+        unit *= 10;
     }
-    // the digits went in least significant first
-    let digits = out.split_off(start);
-    out.extend(digits.chars().rev());
+    while unit > 0 {
+        out.push(char::from(b'0' + (n / unit % 10) as u8));
+        unit /= 10;
+    }
 }
 
 macro_rules! unsigned_piece {

@@ -130,12 +130,20 @@ pub fn split(token: &str) -> Result<[&str; 3], ParseError> {
             actual: token.len(),
         });
     }
-    let mut it = token.split('.');
-    match (it.next(), it.next(), it.next(), it.next()) {
-        (Some(h), Some(p), Some(s), None) => Ok([h, p, s]),
-        _ => Err(ParseError::Segments {
-            found: token.split('.').count(),
-        }),
+    // the first two dots, and the number of segments
+    let (mut dots, mut found) = ([0usize; 2], 1usize);
+    for (i, b) in token.bytes().enumerate() {
+        if b == b'.' {
+            if let Some(dot) = dots.get_mut(found - 1) {
+                *dot = i;
+            }
+            found += 1;
+        }
+    }
+    let [first, second] = dots;
+    match (found, token.get(..first), token.get(first + 1..second), token.get(second + 1..)) {
+        (3, Some(h), Some(p), Some(s)) => Ok([h, p, s]),
+        _ => Err(ParseError::Segments { found }),
     }
 }
 
@@ -230,12 +238,12 @@ mod tests {
 
     #[test]
     fn segment_count() {
-        for bad in ["", "a", "a.b", "a.b.c.d", "a.b.c.d.e", "...."] {
-            assert!(matches!(
-                UntrustedToken::parse(bad).unwrap_err(),
-                ParseError::Segments { .. }
-            ), "{bad:?}");
+        for (bad, found) in [("", 1), ("a", 1), ("a.b", 2), ("a.b.c.d", 4), ("a.b.c.d.e", 5), ("....", 5), ("é.ü", 2)] {
+            assert_eq!(UntrustedToken::parse(bad).unwrap_err(), ParseError::Segments { found }, "{bad:?}");
+            assert_eq!(split(bad).unwrap_err(), ParseError::Segments { found }, "{bad:?}");
         }
+        assert_eq!(split("ab.c.déf").unwrap(), ["ab", "c", "déf"]);
+        assert_eq!(split("..").unwrap(), ["", "", ""]);
     }
 
     #[test]

@@ -21,7 +21,8 @@ mod remote;
 #[cfg(feature = "remote")]
 mod session;
 
-use crate::{jwk, token, verify};
+use crate::text::cat;
+use crate::{json, jwk, token, verify};
 use errors::{to_js_error, JsResult};
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -55,19 +56,23 @@ impl KeySet {
         self.inner.keys().len()
     }
 
-    /// The entries left out, as `[{ index, kid, reason }]`.
-    pub fn skipped(&self) -> Array {
-        self.inner
-            .skipped()
-            .iter()
-            .map(|s| {
-                let o = js_sys::Object::new();
-                errors::set(&o, "index", &JsValue::from(s.index as u32));
-                errors::set(&o, "kid", &s.kid.as_deref().map_or(JsValue::UNDEFINED, JsValue::from));
-                errors::set(&o, "reason", &JsValue::from(s.reason.message()));
-                JsValue::from(o)
-            })
-            .collect()
+    /// The entries left out, as the JSON of `[{ index, kid, reason }]`
+    /// (no `kid` for an entry without one).
+    pub fn skipped(&self) -> String {
+        let mut out = String::from("[");
+        for (i, s) in self.inner.skipped().iter().enumerate() {
+            out.push_str(if i == 0 { "{\"index\":" } else { ",{\"index\":" });
+            out.push_str(&cat!(s.index));
+            if let Some(kid) = &s.kid {
+                out.push_str(",\"kid\":");
+                json::write_string(kid, &mut out);
+            }
+            out.push_str(",\"reason\":");
+            json::write_string(s.reason.message(), &mut out);
+            out.push('}');
+        }
+        out.push(']');
+        out
     }
 }
 
@@ -127,11 +132,12 @@ pub fn cotter_urls(base: &str, api_key_id: &str) -> Array {
     )
 }
 
-/// Repeat-token cache counters of a key set: `[entries, bytes, hits, misses]`.
+/// Repeat-token cache counters of a key set, as the JSON of
+/// `[entries, bytes, hits, misses]`.
 #[wasm_bindgen(js_name = keySetCacheStats)]
-pub fn key_set_cache_stats(keys: &KeySet) -> Array {
+pub fn key_set_cache_stats(keys: &KeySet) -> String {
     let s = keys.cache.borrow().stats();
-    [s.entries as f64, s.bytes as f64, s.hits as f64, s.misses as f64].iter().map(|v| JsValue::from(*v)).collect()
+    cat!("[", s.entries, ",", s.bytes, ",", s.hits, ",", s.misses, "]")
 }
 
 /// A key set and verification options bound once (`createVerifier`): the
