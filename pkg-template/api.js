@@ -4,7 +4,7 @@
 import * as wasm from './edgetoken.js';
 import * as core from './core.js';
 import { JWKSInvalid, OptionsInvalid } from './errors.js';
-import { call, optionsText, rethrow, toClass } from './calls.js';
+import { call, optionsText, rethrow, toClass, tokenText } from './calls.js';
 import { verifyRequestWith } from './request.js';
 
 export * from './core.js';
@@ -57,7 +57,7 @@ export function createRemoteJWKSet(url, options) {
 export async function jwtVerify(jwt, keySet, options) {
   const remote = remoteSets.get(keySet);
   if (!remote) return core.jwtVerify(jwt, keySet, options);
-  const [header, payload] = await remote.jwtVerify(jwt, optionsText(options)).catch(rethrow);
+  const [header, payload] = await remote.jwtVerify(tokenText(jwt), optionsText(options)).catch(rethrow);
   return { payload: JSON.parse(payload), protectedHeader: JSON.parse(header) };
 }
 
@@ -65,7 +65,7 @@ export async function jwtVerify(jwt, keySet, options) {
 export async function compactVerify(jws, keySet, options) {
   const remote = remoteSets.get(keySet);
   if (!remote) return core.compactVerify(jws, keySet, options);
-  const [header, payload] = await remote.compactVerify(jws, optionsText(options)).catch(rethrow);
+  const [header, payload] = await remote.compactVerify(tokenText(jws), optionsText(options)).catch(rethrow);
   return { payload, protectedHeader: JSON.parse(header) };
 }
 

@@ -56,3 +56,26 @@ export function optionsText(options) {
   }
   return JSON.stringify(out);
 }
+
+// The core's cap on a token's size, in bytes.
+const MAX_TOKEN_BYTES = 16 * 1024;
+// UTF-8, strictly (no replacement characters), a byte order mark kept.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A token given as a string or as UTF-8 bytes (a `Uint8Array`), as a
+ * string. Throws `TokenTooLarge` past the size cap and `JWSInvalid` for
+ * anything else.
+ */
+export function tokenText(token) {
+  if (typeof token === 'string') return token;
+  if (token instanceof Uint8Array) {
+    if (token.length > MAX_TOKEN_BYTES) throw new E.TokenTooLarge('token is larger than the size limit');
+    try {
+      return utf8.decode(token);
+    } catch {
+      // not UTF-8
+    }
+  }
+  throw new E.JWSInvalid('compact JWS must be a string or Uint8Array');
+}

@@ -4,7 +4,7 @@
 // is this file over the verify-only wasm; the full entry extends it.
 import * as wasm from './edgetoken.js';
 import { JWKSInvalid, JWSInvalid, OptionsInvalid } from './errors.js';
-import { call, optionsText } from './calls.js';
+import { call, optionsText, tokenText } from './calls.js';
 import { verifyRequestWith } from './request.js';
 
 export * from './errors.js';
@@ -53,14 +53,14 @@ function inner(keySet) {
 /** Verifies a JWT (ES256 only) and its claims, as jose's `jwtVerify`. */
 export async function jwtVerify(jwt, keySet, options) {
   const set = inner(keySet);
-  const token = typeof jwt === 'string' ? jwt : call(wasm.tokenText, jwt);
+  const token = tokenText(jwt);
   const key = optionsKey(options);
   return (key === undefined ? makeVerifier(set, options) : verifierFor(set, key, options)).verify(token);
 }
 
 /** Verifies a compact JWS (ES256 only); the payload need not be JSON. */
 export async function compactVerify(jws, keySet, options) {
-  const [header, payload] = call(wasm.compactVerify, jws, inner(keySet), optionsText(options));
+  const [header, payload] = call(wasm.compactVerify, tokenText(jws), inner(keySet), optionsText(options));
   return { payload, protectedHeader: JSON.parse(header) };
 }
 
@@ -128,12 +128,12 @@ function verifierFor(set, key, options) {
 
 /** Decodes a JWT's claims. Does NOT verify anything. */
 export function decodeJwt(jwt) {
-  return JSON.parse(call(wasm.decode, jwt, 1));
+  return JSON.parse(call(wasm.decode, tokenText(jwt), 1));
 }
 
 /** Decodes a token's protected header. Does NOT verify anything. */
 export function decodeProtectedHeader(token) {
-  return JSON.parse(call(wasm.decode, token, 0));
+  return JSON.parse(call(wasm.decode, tokenText(token), 0));
 }
 
 /**

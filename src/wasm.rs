@@ -76,35 +76,12 @@ impl KeySet {
     }
 }
 
-pub(crate) fn token_text(token: &JsValue) -> JsResult<String> {
-    if let Some(s) = token.as_string() {
-        return Ok(s);
-    }
-    if let Some(bytes) = token.dyn_ref::<Uint8Array>() {
-        if bytes.length() as usize <= token::MAX_TOKEN_BYTES {
-            if let Ok(s) = String::from_utf8(bytes.to_vec()) {
-                return Ok(s);
-            }
-        } else {
-            return Err(errors::coded("ERR_TOKEN_TOO_LARGE", "token is larger than the size limit"));
-        }
-    }
-    Err(errors::coded("ERR_JWS_INVALID", "compact JWS must be a string or Uint8Array"))
-}
-
-/// A token given as a string or UTF-8 bytes, as a string; throws
-/// `ERR_TOKEN_TOO_LARGE` or `ERR_JWS_INVALID` for anything else.
-#[wasm_bindgen(js_name = tokenText)]
-pub fn token_text_js(token: &JsValue) -> JsResult<String> {
-    token_text(token)
-}
-
 /// Verifies a compact JWS; returns `[protectedHeaderJson, payloadBytes]`.
 /// Of the options only `algorithms` applies (and must allow ES256 alone).
 #[wasm_bindgen(js_name = compactVerify)]
-pub fn compact_verify(token: &JsValue, keys: &KeySet, options: Option<String>) -> JsResult<Array> {
+pub fn compact_verify(token: &str, keys: &KeySet, options: Option<String>) -> JsResult<Array> {
     options::verify_options(options).map_err(|e| to_js_error(&e.into()))?;
-    let jws = verify::compact_verify(&token_text(token)?, &keys.inner).map_err(|e| to_js_error(&e))?;
+    let jws = verify::compact_verify(token, &keys.inner).map_err(|e| to_js_error(&e))?;
     let payload = Uint8Array::from(jws.payload.as_slice());
     Ok(Array::of2(&jws.header.json.into(), &payload.into()))
 }
@@ -112,12 +89,11 @@ pub fn compact_verify(token: &JsValue, keys: &KeySet, options: Option<String>) -
 /// Decodes a token without verifying anything: `part` 0 answers the
 /// protected header's JSON, 1 the claims' JSON (which must be an object).
 #[wasm_bindgen]
-pub fn decode(token: &JsValue, part: u32) -> JsResult<String> {
-    let text = token_text(token)?;
+pub fn decode(token: &str, part: u32) -> JsResult<String> {
     let decoded = if part == 0 {
-        token::decode_header_unverified(&text).map(|h| h.json)
+        token::decode_header_unverified(token).map(|h| h.json)
     } else {
-        token::decode_claims_unverified(&text).map(|(json, _)| json)
+        token::decode_claims_unverified(token).map(|(json, _)| json)
     };
     decoded.map_err(|e| to_js_error(&e.into()))
 }

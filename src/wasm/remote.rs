@@ -240,10 +240,8 @@ impl RemoteKeySet {
     /// Verifies a JWT; resolves to `[protectedHeaderJson, payloadJson]`.
     /// `options` is the JSON of `optionsText` in core.js.
     #[wasm_bindgen(js_name = jwtVerify)]
-    pub fn jwt_verify(&self, token: &JsValue, options: Option<String>) -> Promise {
-        let prepared = options::verify_options(options)
-            .map_err(|e| js_err(e.into()))
-            .and_then(|(o, _)| Ok((o, super::token_text(token)?)));
+    pub fn jwt_verify(&self, token: String, options: Option<String>) -> Promise {
+        let prepared = options::verify_options(options).map(|(o, _)| (o, token)).map_err(|e| js_err(e.into()));
         let remote = self.inner.clone();
         future_to_promise(async move {
             let (opts, text) = prepared?;
@@ -267,10 +265,8 @@ impl RemoteKeySet {
 
     /// Verifies a compact JWS; resolves to `[protectedHeaderJson, payloadBytes]`.
     #[wasm_bindgen(js_name = compactVerify)]
-    pub fn compact_verify(&self, token: &JsValue, options: Option<String>) -> Promise {
-        let prepared = options::verify_options(options)
-            .map_err(|e| js_err(e.into()))
-            .and_then(|_| super::token_text(token));
+    pub fn compact_verify(&self, token: String, options: Option<String>) -> Promise {
+        let prepared = options::verify_options(options).map(|_| token).map_err(|e| js_err(e.into()));
         let remote = self.inner.clone();
         future_to_promise(async move {
             let (jws, _) = verified(remote, &prepared?).await?;

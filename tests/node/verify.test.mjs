@@ -75,8 +75,26 @@ test('RFC 7515 A.3 through the package: currentDate before exp verifies, today i
 
 test('token as Uint8Array', async () => {
   const token = await joseJwt(key, claims());
-  const { payload } = await jwtVerify(new TextEncoder().encode(token), JWKS);
+  const bytes = new TextEncoder().encode(token);
+  const { payload } = await jwtVerify(bytes, JWKS);
   assert.equal(payload.sub, 'user-1');
+  assert.equal((await compactVerify(bytes, JWKS)).protectedHeader.kid, 'k1');
+  assert.equal(decodeJwt(bytes).sub, 'user-1');
+  assert.equal(decodeProtectedHeader(bytes).kid, 'k1');
+  // bytes that are not UTF-8, and anything neither a string nor bytes
+  const notUtf8 = Uint8Array.of(...bytes.slice(0, 10), 0xff, ...bytes.slice(10));
+  for (const bad of [notUtf8, 42, null, new String(token), [...bytes], bytes.buffer]) {
+    await rejects(jwtVerify(bad, JWKS), 'ERR_JWS_INVALID', errors.JWSInvalid);
+    await rejects(compactVerify(bad, JWKS), 'ERR_JWS_INVALID', errors.JWSInvalid);
+    assert.throws(() => decodeJwt(bad), errors.JWSInvalid);
+  }
+  // a byte order mark is kept, so the token is malformed, not silently fixed
+  const bom = Uint8Array.of(0xef, 0xbb, 0xbf, ...bytes);
+  await rejects(jwtVerify(bom, JWKS), 'ERR_JWS_INVALID', errors.JWSInvalid);
+  // over the size cap: TokenTooLarge (also a JWSInvalid), as strings are
+  const big = new Uint8Array(16 * 1024 + 1).fill(0x41);
+  await rejects(jwtVerify(big, JWKS), 'ERR_TOKEN_TOO_LARGE', errors.TokenTooLarge);
+  await rejects(jwtVerify(new TextDecoder().decode(big), JWKS), 'ERR_TOKEN_TOO_LARGE', errors.JWSInvalid);
 });
 
 test('decodeJwt and decodeProtectedHeader decode without verifying', async () => {
