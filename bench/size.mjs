@@ -12,8 +12,8 @@ const pkg = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'pkg')
 
 /** The files of each browser entry: `{ wasm, js: [...] }`. */
 export const ENTRIES = {
-  full: { wasm: 'edgetoken_bg.wasm', js: ['browser.js', 'load.js', 'api.js', 'core.js', 'session.js', 'errors.js', 'calls.js', 'request.js', 'edgetoken.js'] },
-  verify: { wasm: 'edgetoken_verify_bg.wasm', js: ['verify-browser.js', 'load.js', 'verify-core.js', 'errors.js', 'calls.js', 'request.js', 'edgetoken_verify.js'] },
+  full: { wasm: 'edgetoken_bg.wasm', js: ['browser.js', 'load.js', 'api.js', 'core.js', 'session.js', 'errors.js', 'errors-remote.js', 'classes.js', 'calls.js', 'request.js', 'edgetoken.js'] },
+  verify: { wasm: 'edgetoken_verify_bg.wasm', js: ['verify-browser.js', 'load.js', 'verify-core.js', 'errors.js', 'classes.js', 'calls.js', 'request.js', 'edgetoken_verify.js'] },
 };
 
 const bytes = (f) => statSync(path.join(pkg, f)).size;

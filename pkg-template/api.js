@@ -4,10 +4,16 @@
 import * as wasm from './edgetoken.js';
 import * as core from './core.js';
 import { JWKSInvalid, OptionsInvalid } from './errors.js';
-import { call, optionsText, rethrow, toClass, tokenText } from './calls.js';
+import { errors } from './errors-remote.js';
+import { addClasses, call, optionsText, rethrow, toClass, tokenText } from './calls.js';
 import { verifyRequestWith } from './request.js';
 
 export * from './core.js';
+export * from './errors-remote.js';
+// every class, verification's and these (shadowing core.js's `errors`)
+export { errors } from './errors-remote.js';
+
+addClasses(errors);
 
 const remoteSets = new WeakMap();
 

@@ -4,6 +4,11 @@ import * as E from './errors.js';
 
 const classes = new Map(Object.values(E.errors).map((C) => [C.code, C]));
 
+/** Makes `toClass` know more classes (the full entry's, of errors-remote.js). */
+export function addClasses(errors) {
+  for (const C of Object.values(errors)) classes.set(C.code, C);
+}
+
 /** An error from the wasm core as its class (anything else unchanged). */
 export function toClass(e) {
   const C = e && typeof e.code === 'string' && classes.get(e.code);

@@ -2,9 +2,45 @@
 // entry (verify.d.ts), plus remote key sets, discovery, presets and sessions.
 export * from './verify.js';
 import type {
-  CompactVerifyResult, JOSEError, JWTPayload, JWTVerifyOptions, JWTVerifyResult, JSONWebKeySet, KeySet,
+  CompactVerifyResult, JWTPayload, JWTVerifyOptions, JWTVerifyResult, JSONWebKeySet, KeySet,
   RequestLike, Verifier, VerifyOptions,
 } from './verify.js';
+import { JOSEError, errors as verifyErrors } from './verify.js';
+
+// The error classes of remote key sets, discovery and sessions.
+export class JWKSTimeout extends JOSEError {}
+export class JWKSFetchFailed extends JOSEError {}
+export class JWKSHttpError extends JOSEError { status: number; }
+export class JWKSTooLarge extends JOSEError {}
+export class JWKSCrossOriginRedirect extends JOSEError {}
+export class RefreshRejected extends JOSEError { terminal: true; }
+export class RefreshUnavailable extends JOSEError { status?: number; retryAfter?: number; }
+export class RefreshFailed extends JOSEError { status?: number; }
+export class RefreshInvalidResponse extends JOSEError {}
+export class TokensInvalid extends JOSEError { reason?: string; }
+export class SessionStorageCorrupt extends JOSEError {}
+export class NotSignedIn extends JOSEError {}
+export class DiscoveryFailed extends JOSEError {
+  reason: 'timeout' | 'network' | 'http' | 'too_large' | 'redirect' | 'content_type' | 'invalid';
+  status?: number;
+}
+
+/** The error classes, as in jose's `errors`: verification's and the above. */
+export const errors: typeof verifyErrors & {
+  JWKSTimeout: typeof JWKSTimeout;
+  JWKSFetchFailed: typeof JWKSFetchFailed;
+  JWKSHttpError: typeof JWKSHttpError;
+  JWKSTooLarge: typeof JWKSTooLarge;
+  JWKSCrossOriginRedirect: typeof JWKSCrossOriginRedirect;
+  DiscoveryFailed: typeof DiscoveryFailed;
+  RefreshRejected: typeof RefreshRejected;
+  RefreshUnavailable: typeof RefreshUnavailable;
+  RefreshFailed: typeof RefreshFailed;
+  RefreshInvalidResponse: typeof RefreshInvalidResponse;
+  TokensInvalid: typeof TokensInvalid;
+  SessionStorageCorrupt: typeof SessionStorageCorrupt;
+  NotSignedIn: typeof NotSignedIn;
+};
 
 /** Options of `createRemoteJWKSet`. Durations are milliseconds, as in jose. */
 export interface RemoteJWKSetOptions {

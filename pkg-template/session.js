@@ -4,9 +4,10 @@
 // timers, single flight, and cross-tab coordination.
 import * as wasm from './edgetoken.js';
 import { jwtVerify, decodeJwt } from './api.js';
+import { OptionsInvalid } from './errors.js';
 import {
-  OptionsInvalid, NotSignedIn, TokensInvalid, SessionStorageCorrupt, RefreshFailed,
-} from './errors.js';
+  NotSignedIn, TokensInvalid, SessionStorageCorrupt, RefreshFailed,
+} from './errors-remote.js';
 import { toClass } from './calls.js';
 
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });

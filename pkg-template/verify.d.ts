@@ -154,31 +154,15 @@ export class JWKInvalid extends JOSEError {}
 export class JWKSInvalid extends JOSEError {}
 export class JWKSNoMatchingKey extends JOSEError {}
 export class JWKSMultipleMatchingKeys extends JOSEError {}
-export class JWKSTimeout extends JOSEError {}
 export class JWSSignatureVerificationFailed extends JOSEError {}
-export class JWKSFetchFailed extends JOSEError {}
-export class JWKSHttpError extends JOSEError { status: number; }
-export class JWKSTooLarge extends JOSEError {}
-export class JWKSCrossOriginRedirect extends JOSEError {}
-export class RefreshRejected extends JOSEError { terminal: true; }
-export class RefreshUnavailable extends JOSEError { status?: number; retryAfter?: number; }
-export class RefreshFailed extends JOSEError { status?: number; }
-export class RefreshInvalidResponse extends JOSEError {}
-export class TokensInvalid extends JOSEError { reason?: string; }
-export class SessionStorageCorrupt extends JOSEError {}
-export class NotSignedIn extends JOSEError {}
 export class BearerTokenMissing extends JOSEError {}
 export class BearerTokenMalformed extends JOSEError {}
-export class DiscoveryFailed extends JOSEError {
-  reason: 'timeout' | 'network' | 'http' | 'too_large' | 'redirect' | 'content_type' | 'invalid';
-  status?: number;
-}
 /** The token exceeds the 16 KiB size cap. */
 export class TokenTooLarge extends JWSInvalid {}
 /** An option, or the key set argument, is invalid. */
 export class OptionsInvalid extends JOSEError {}
 
-/** The error classes, as in jose's `errors`. */
+/** The error classes of verification, as in jose's `errors` (the full entry's has more). */
 export const errors: {
   JOSEError: typeof JOSEError;
   JWTClaimValidationFailed: typeof JWTClaimValidationFailed;
@@ -191,20 +175,7 @@ export const errors: {
   JWKSInvalid: typeof JWKSInvalid;
   JWKSNoMatchingKey: typeof JWKSNoMatchingKey;
   JWKSMultipleMatchingKeys: typeof JWKSMultipleMatchingKeys;
-  JWKSTimeout: typeof JWKSTimeout;
   JWSSignatureVerificationFailed: typeof JWSSignatureVerificationFailed;
-  JWKSFetchFailed: typeof JWKSFetchFailed;
-  JWKSHttpError: typeof JWKSHttpError;
-  JWKSTooLarge: typeof JWKSTooLarge;
-  JWKSCrossOriginRedirect: typeof JWKSCrossOriginRedirect;
-  DiscoveryFailed: typeof DiscoveryFailed;
-  RefreshRejected: typeof RefreshRejected;
-  RefreshUnavailable: typeof RefreshUnavailable;
-  RefreshFailed: typeof RefreshFailed;
-  RefreshInvalidResponse: typeof RefreshInvalidResponse;
-  TokensInvalid: typeof TokensInvalid;
-  SessionStorageCorrupt: typeof SessionStorageCorrupt;
-  NotSignedIn: typeof NotSignedIn;
   BearerTokenMissing: typeof BearerTokenMissing;
   BearerTokenMalformed: typeof BearerTokenMalformed;
   TokenTooLarge: typeof TokenTooLarge;

@@ -1,6 +1,7 @@
 // The verify-only entry (`edgetoken/verify`): the local-verification suites
 // run against it unchanged, and it has no remote key sets, discovery or
-// sessions. Its error classes are the full entry's.
+// sessions. Its error classes are the full entry's, less those only remote
+// key sets, discovery and sessions throw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -27,8 +28,18 @@ test('the verify-only entry exports the verification API and nothing remote', ()
 });
 
 test('both entries share the error classes; key sets belong to the entry that made them', async () => {
-  assert.equal(lean.errors, full.errors);
+  // every class of the verify-only entry is the full entry's own
+  for (const [name, C] of Object.entries(lean.errors)) assert.equal(full.errors[name], C, name);
   assert.equal(lean.JWTExpired, full.JWTExpired);
+  // the full entry's others are the remote key sets', discovery's and sessions'
+  const extra = Object.keys(full.errors).filter((n) => !(n in lean.errors)).sort();
+  assert.deepEqual(extra, ['DiscoveryFailed', 'JWKSCrossOriginRedirect', 'JWKSFetchFailed', 'JWKSHttpError', 'JWKSTimeout',
+    'JWKSTooLarge', 'NotSignedIn', 'RefreshFailed', 'RefreshInvalidResponse', 'RefreshRejected', 'RefreshUnavailable',
+    'SessionStorageCorrupt', 'TokensInvalid']);
+  for (const name of extra) {
+    assert.equal(full[name], full.errors[name], name);
+    assert.ok(new full[name]('x') instanceof lean.errors.JOSEError, name);
+  }
   const key = await newKey('lean');
   const token = await joseJwt(key, { sub: 'u', exp: now() - 5 });
   const err = await lean.jwtVerify(token, lean.createLocalJWKSet({ keys: [key.jwk] })).catch((e) => e);
