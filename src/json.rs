@@ -87,7 +87,7 @@ impl Map {
 
     /// The member named `name`.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.members.iter().find(|(k, _)| crate::text::same(k, name)).map(|(_, v)| v)
     }
 
     /// Whether a member named `name` exists.

@@ -68,6 +68,29 @@ impl Piece for i64 {
     }
 }
 
+/// Whether two strings are equal, compared eight bytes at a time (the
+/// `memcmp` wasm builds get goes byte by byte, through a call): the token
+/// cache compares whole tokens, and claims are looked up by name.
+pub fn same(a: &str, b: &str) -> bool {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    while let (Some((p, rest_a)), Some((q, rest_b))) = (a.split_first_chunk::<8>(), b.split_first_chunk::<8>()) {
+        if u64::from_le_bytes(*p) != u64::from_le_bytes(*q) {
+            return false;
+        }
+        (a, b) = (rest_a, rest_b);
+    }
+    while let (Some((p, rest_a)), Some((q, rest_b))) = (a.split_first(), b.split_first()) {
+        if p != q {
+            return false;
+        }
+        (a, b) = (rest_a, rest_b);
+    }
+    true
+}
+
 /// Concatenates pieces ([`Piece`]: `&str`, `String`, `char` and integers)
 /// into a new `String`.
 macro_rules! cat {
@@ -93,6 +116,10 @@ mod tests {
             assert_eq!(cat!(n), n.to_string());
         }
         let owned = String::from("two");
+        assert!(same("", "") && same("exp", "exp") && same("0123456789abcdef!", "0123456789abcdef!"));
+        for (a, b) in [("exp", "ex"), ("exp", "exq"), ("0123456789abcdef!", "0123456789abcdef?"), ("01234567x9", "0123456789")] {
+            assert!(!same(a, b) && !same(b, a), "{a} {b}");
+        }
         assert_eq!(cat!("one ", owned, ' ', &owned, " ", 3u16, 'x'), "one two two 3x");
     }
 }

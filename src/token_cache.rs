@@ -142,7 +142,7 @@ impl TokenCache {
         for _ in 0..INDEX_SLOTS {
             let slot = usize::from(*self.index.get(pos)?).checked_sub(1)?;
             if let Some(Some(e)) = self.slots.get(slot) {
-                if e.hash == h && e.token == token {
+                if e.hash == h && crate::text::same(&e.token, token) {
                     return Some((pos, slot));
                 }
             }
