@@ -139,14 +139,19 @@ impl Scalar {
     }
 }
 
+// The helpers of the inversion loop, inlined into it: it runs some 500
+// times per inversion, and a build optimized for size would call each.
+#[inline(always)]
 fn is_zero(a: &Limbs) -> bool {
     a.iter().all(|l| *l == 0)
 }
 
+#[inline(always)]
 fn is_even(a: &Limbs) -> bool {
     a.first().is_some_and(|l| l & 1 == 0)
 }
 
+#[inline(always)]
 fn shr1(a: &mut Limbs) {
     let mut carry = 0u64;
     for limb in a.iter_mut().rev() {
@@ -156,6 +161,7 @@ fn shr1(a: &mut Limbs) {
     }
 }
 
+#[inline(always)]
 fn shl1(a: &mut Limbs) {
     let mut carry = 0u64;
     for limb in a.iter_mut() {
@@ -166,6 +172,7 @@ fn shl1(a: &mut Limbs) {
 }
 
 // a += b
+#[inline(always)]
 fn add(a: &mut Limbs, b: &Limbs) {
     let mut carry = false;
     for (x, y) in a.iter_mut().zip(b) {
@@ -177,6 +184,7 @@ fn add(a: &mut Limbs, b: &Limbs) {
 }
 
 // a −= b; true on borrow
+#[inline(always)]
 fn sub(a: &mut Limbs, b: &Limbs) -> bool {
     let mut borrow = false;
     for (x, y) in a.iter_mut().zip(b) {
@@ -188,6 +196,7 @@ fn sub(a: &mut Limbs, b: &Limbs) -> bool {
     borrow
 }
 
+#[inline(always)]
 fn greater(a: &Limbs, b: &Limbs) -> bool {
     for (x, y) in a.iter().rev().zip(b.iter().rev()) {
         if x != y {
