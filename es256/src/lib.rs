@@ -11,8 +11,9 @@
 //! The tests check both paths against `p256`'s own ECDSA verifier, the
 //! reference, on every Wycheproof vector and on random signatures.
 //!
-//! This is a crate of its own so the package's release build can make it
-//! fast (opt-level 3) while the rest of edgetoken is built small. It needs
+//! It is a crate of its own: a boundary with its own reference tests, whose
+//! release opt-level can be set apart from the rest of edgetoken's (the
+//! package builds both at "z"; see the workspace's Cargo.toml). It needs
 //! only `core` and `alloc`; the default `std` feature uses `std::sync`'s
 //! lock and once-cell, and without it `spin`'s (see [`sync`]).
 
@@ -29,13 +30,13 @@ pub mod sha256;
 pub mod sync;
 pub mod table;
 
-// What the standard prelude would bring, from `alloc`.
-#[allow(unused_imports)]
+// What the standard prelude would bring, from `alloc` (the tests use the
+// rest of it).
 mod prelude {
-    pub use alloc::borrow::ToOwned;
-    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
     pub use alloc::vec::Vec;
-    pub use alloc::{format, vec};
+    #[cfg(test)]
+    pub use alloc::string::String;
 }
 
 use scalar::Scalar;
