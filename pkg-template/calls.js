@@ -1,5 +1,6 @@
-// Calls into the wasm core: its errors (JS `Error`s with a `code`) become
-// edgetoken's error classes.
+// The boundary with the wasm core: its errors (JS `Error`s with a `code`)
+// become edgetoken's error classes, and options and tokens become what it
+// takes (JSON text, strings).
 import * as E from './errors.js';
 
 const classes = new Map(Object.values(E.errors).map((C) => [C.code, C]));

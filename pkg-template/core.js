@@ -3,7 +3,7 @@
 // only shapes arguments, results and errors. The package's verify-only entry
 // is this file over the verify-only wasm; the full entry extends it.
 import * as wasm from './edgetoken.js';
-import { JWKSInvalid, JWSInvalid, OptionsInvalid } from './errors.js';
+import { JWKSInvalid, OptionsInvalid } from './errors.js';
 import { call, optionsText, tokenText } from './calls.js';
 import { verifyRequestWith } from './request.js';
 
@@ -74,6 +74,20 @@ export function createVerifier(keySet, options) {
   return makeVerifier(inner(keySet), options);
 }
 
+// A copy of a parsed JSON value, new at every depth, so nothing a caller
+// changes reaches the cached parse. (Spread defines properties, so a
+// "__proto__" member stays a member; assigning to it then updates it.)
+function copy(v) {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(copy);
+  const out = { ...v };
+  for (const k of Object.keys(out)) {
+    const x = out[k];
+    if (typeof x === 'object' && x !== null) out[k] = copy(x);
+  }
+  return out;
+}
+
 // Parsed results by cache entry id, per key set (entries are shared by
 // every verifier of the set); bounded like the Rust cache.
 const parsedBySet = new WeakMap();
@@ -84,8 +98,7 @@ function makeVerifier(set, options) {
   if (!parsed) parsedBySet.set(set, (parsed = new Map()));
   return Object.freeze({
     async verify(token) {
-      if (typeof token !== 'string') throw new JWSInvalid('compact JWS must be a string');
-      const id = call((t) => v.verify(t), token);
+      const id = call((t) => v.verify(t), tokenText(token));
       let hit = parsed.get(id);
       if (hit === undefined) {
         const [header, payload] = v.json(id);
@@ -93,7 +106,7 @@ function makeVerifier(set, options) {
         if (parsed.size >= 1024) parsed.delete(parsed.keys().next().value);
         parsed.set(id, hit);
       }
-      return { payload: { ...hit.payload }, protectedHeader: { ...hit.protectedHeader } };
+      return { payload: copy(hit.payload), protectedHeader: copy(hit.protectedHeader) };
     },
   });
 }

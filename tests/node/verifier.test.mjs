@@ -20,6 +20,25 @@ test('answers like jwtVerify, for first and repeat tokens', async () => {
   assert.deepEqual(second, expected);
   first.payload.sub = 'changed';
   assert.equal((await v.verify(token)).payload.sub, 'u', 'callers get their own copy');
+  // at every depth, and through jwtVerify's own verifiers too
+  for (const verify of [(t) => v.verify(t), (t) => jwtVerify(t, JWKS, { audience: 'api', issuer: 'https://iss' })]) {
+    const mine = await verify(token);
+    mine.payload.nested.a.push(2);
+    mine.payload.nested.b = true;
+    mine.protectedHeader.kid = 'changed';
+    const next = await verify(token);
+    assert.deepEqual(next.payload.nested, { a: [1] });
+    assert.equal(next.protectedHeader.kid, 'v1');
+  }
+  // a "__proto__" claim stays a claim, in every copy
+  const proto = await joseJwt(key, JSON.parse('{"aud":"api","iss":"https://iss","exp":' + (now() + 60) + ',"__proto__":{"admin":true}}'));
+  for (let i = 0; i < 2; i += 1) {
+    const { payload } = await v.verify(proto);
+    assert.ok(Object.hasOwn(payload, '__proto__'));
+    assert.equal(Object.getPrototypeOf(payload), Object.prototype);
+    assert.equal(payload.admin, undefined);
+    assert.deepEqual(payload.__proto__, { admin: true }); // eslint-disable-line no-proto
+  }
 });
 
 test('bound options apply on every call; bad tokens fail with their code', async () => {
