@@ -52,10 +52,7 @@ function inner(keySet) {
 
 /** Verifies a JWT (ES256 only) and its claims, as jose's `jwtVerify`. */
 export async function jwtVerify(jwt, keySet, options) {
-  const set = inner(keySet);
-  const token = tokenText(jwt);
-  const key = optionsKey(options);
-  return (key === undefined ? makeVerifier(set, options) : verifierFor(set, key, options)).verify(token);
+  return verifierFor(inner(keySet), optionsText(options)).verify(jwt);
 }
 
 /** Verifies a compact JWS (ES256 only); the payload need not be JSON. */
@@ -71,7 +68,7 @@ export async function compactVerify(jws, keySet, options) {
  * (its claims, `exp` included, are checked on every call).
  */
 export function createVerifier(keySet, options) {
-  return makeVerifier(inner(keySet), options);
+  return makeVerifier(inner(keySet), optionsText(options));
 }
 
 // A copy of a parsed JSON value, new at every depth, so nothing a caller
@@ -92,8 +89,9 @@ function copy(v) {
 // every verifier of the set); bounded like the Rust cache.
 const parsedBySet = new WeakMap();
 
-function makeVerifier(set, options) {
-  const v = call((k, o) => new wasm.Verifier(k, o), set, optionsText(options));
+// A verifier for `text`, the options as optionsText makes them.
+function makeVerifier(set, text) {
+  const v = call((k, o) => new wasm.Verifier(k, o), set, text);
   let parsed = parsedBySet.get(set);
   if (!parsed) parsedBySet.set(set, (parsed = new Map()));
   return Object.freeze({
@@ -112,27 +110,17 @@ function makeVerifier(set, options) {
 }
 
 // jwtVerify keeps a verifier per distinct options of a key set, so repeat
-// calls skip parsing the options object too. Only plain objects (no
-// prototype but Object's, whose inherited options JSON would miss) made of
-// plain values qualify: their JSON says everything about them. Others get
-// a verifier for the one call.
-const plainOption = (v) => v === undefined || typeof v === 'string' || typeof v === 'number'
-  || typeof v === 'boolean' || v instanceof Date || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
-function optionsKey(options) {
-  if (options === undefined || options === null) return '';
-  if (typeof options !== 'object' || Array.isArray(options)) return undefined;
-  const proto = Object.getPrototypeOf(options);
-  if (proto !== Object.prototype && proto !== null) return undefined;
-  for (const k in options) if (!plainOption(options[k])) return undefined;
-  return JSON.stringify(options);
-}
+// calls skip parsing the options too. The key is the options' JSON as
+// optionsText makes it, which is all the core reads of them (inherited
+// options and getters included), so any options object qualifies.
 const verifiersBySet = new WeakMap();
-function verifierFor(set, key, options) {
+function verifierFor(set, text) {
   let byKey = verifiersBySet.get(set);
   if (!byKey) verifiersBySet.set(set, (byKey = new Map()));
+  const key = text ?? '';
   let v = byKey.get(key);
   if (!v) {
-    v = makeVerifier(set, options);
+    v = makeVerifier(set, text);
     if (byKey.size >= 32) byKey.delete(byKey.keys().next().value);
     byKey.set(key, v);
   }

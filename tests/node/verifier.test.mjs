@@ -103,6 +103,11 @@ test('jwtVerify keeps each distinct options object correct while reusing parsed 
   await assert.rejects(jwtVerify(token, set, Object.create({ audience: 'other' })), errors.JWTClaimValidationFailed);
   await assert.rejects(jwtVerify(token, set, Object.assign(Object.create({ subject: 'x' }), { audience: 'api' })),
     errors.JWTClaimValidationFailed);
+  // one object changed between calls: each call reads it anew
+  const live = { audience: 'api' };
+  assert.equal((await jwtVerify(token, set, live)).payload.sub, 'u');
+  live.audience = 'other';
+  await assert.rejects(jwtVerify(token, set, live), errors.JWTClaimValidationFailed);
   // an expired hit drops its entry, so the calls after each expiry verify in full again
   assert.equal(set.cacheStats().misses, 3);
 });
