@@ -47,24 +47,43 @@ const plain = (v) => (typeof v === 'string' || typeof v === 'number' || typeof v
   : Array.isArray(v) ? Array.from(v, (x) => (typeof x === 'string' ? x : null)) : null);
 
 /**
- * `jwtVerify` options as the JSON the core reads: each of jose's names read
- * as a property (inherited ones count), `currentDate` as its time in ms
- * (null unless a Date). `undefined` for no options; a non-object becomes
- * `null`, which the core rejects.
+ * The options the core reads, in OPTION_NAMES order, each as the core
+ * receives it (`undefined` when absent; inherited options and getters
+ * count); `currentDate` as its time in ms (null unless a Date).
+ */
+export function optionValues(options) {
+  return OPTION_NAMES.map((name) => {
+    const v = options[name];
+    return v === undefined ? v : name === 'currentDate' ? (v instanceof Date ? v.getTime() : null) : plain(v);
+  });
+}
+
+/** Whether two `optionValues` answers are the same options. */
+export const sameValues = (a, b) => a.every((x, i) => x === b[i]
+  || (Array.isArray(x) && Array.isArray(b[i]) && x.length === b[i].length && x.every((y, j) => y === b[i][j])));
+
+/** `optionValues` as the JSON the core reads. */
+export function valuesText(values) {
+  const out = {};
+  values.forEach((v, i) => {
+    if (v !== undefined) out[OPTION_NAMES[i]] = v;
+  });
+  return JSON.stringify(out);
+}
+
+/**
+ * `jwtVerify` options as the JSON the core reads (`valuesText`).
+ * `undefined` for no options; a non-object becomes `null`, which the core
+ * rejects.
  */
 export function optionsText(options) {
   if (options === undefined || options === null) return undefined;
   if (typeof options !== 'object') return 'null';
-  const out = {};
-  for (const name of OPTION_NAMES) {
-    const v = options[name];
-    if (v !== undefined) out[name] = name === 'currentDate' ? (v instanceof Date ? v.getTime() : null) : plain(v);
-  }
-  return JSON.stringify(out);
+  return valuesText(optionValues(options));
 }
 
-// The core's cap on a token's size, in bytes.
-const MAX_TOKEN_BYTES = 16 * 1024;
+/** The core's cap on a token's size, in bytes. */
+export const MAX_TOKEN_BYTES = 16 * 1024;
 // UTF-8, strictly (no replacement characters), a byte order mark kept.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 

@@ -4,7 +4,9 @@
 // is this file over the verify-only wasm; the full entry extends it.
 import * as wasm from './edgetoken.js';
 import { JWKSInvalid, OptionsInvalid } from './errors.js';
-import { call, optionsText, tokenText } from './calls.js';
+import {
+  MAX_TOKEN_BYTES, call, optionValues, optionsText, rethrow, sameValues, tokenText, valuesText,
+} from './calls.js';
 import { verifyRequestWith } from './request.js';
 
 export * from './errors.js';
@@ -52,7 +54,7 @@ function inner(keySet) {
 
 /** Verifies a JWT (ES256 only) and its claims, as jose's `jwtVerify`. */
 export async function jwtVerify(jwt, keySet, options) {
-  return verifierFor(inner(keySet), optionsText(options)).verify(jwt);
+  return verifierFor(inner(keySet), options).verify(jwt);
 }
 
 /** Verifies a compact JWS (ES256 only); the payload need not be JSON. */
@@ -85,6 +87,23 @@ function copy(v) {
   return out;
 }
 
+// The core's input buffer (`inputBuffer` in src/wasm.rs) as a byte view,
+// made again once the wasm memory grows (growing detaches the old view).
+let input = null;
+const encoder = new TextEncoder();
+
+// Writes `text` as UTF-8 into the input buffer, in native code (no copy
+// loop, no allocation), and answers its length in bytes: more than the
+// buffer holds (counted, not written) for a token over the size cap.
+function put(text) {
+  if (input === null || input.byteLength === 0) {
+    const at = wasm.inputBuffer(MAX_TOKEN_BYTES);
+    input = new Uint8Array(wasm.initSync().memory.buffer, at, MAX_TOKEN_BYTES);
+  }
+  const { read, written } = encoder.encodeInto(text, input);
+  return read === text.length ? written : encoder.encode(text).length;
+}
+
 // Parsed results by cache entry id, per key set (entries are shared by
 // every verifier of the set); bounded like the Rust cache.
 const parsedBySet = new WeakMap();
@@ -96,7 +115,13 @@ function makeVerifier(set, text) {
   if (!parsed) parsedBySet.set(set, (parsed = new Map()));
   return Object.freeze({
     async verify(token) {
-      const id = call((t) => v.verify(t), tokenText(token));
+      const text = tokenText(token);
+      let id;
+      try {
+        id = v.verify(put(text));
+      } catch (e) {
+        rethrow(e);
+      }
       let hit = parsed.get(id);
       if (hit === undefined) {
         const [header, payload] = v.json(id);
@@ -111,19 +136,26 @@ function makeVerifier(set, text) {
 
 // jwtVerify keeps a verifier per distinct options of a key set, so repeat
 // calls skip parsing the options too. The key is the options' JSON as
-// optionsText makes it, which is all the core reads of them (inherited
-// options and getters included), so any options object qualifies.
+// valuesText makes it, which is all the core reads of them (inherited
+// options and getters included), so any options object qualifies. The
+// verifier used last is found first, by comparing the options' values,
+// which skips building the JSON and looking it up (a server passes the
+// same options, often as a new object literal, on every call).
 const verifiersBySet = new WeakMap();
-function verifierFor(set, text) {
-  let byKey = verifiersBySet.get(set);
-  if (!byKey) verifiersBySet.set(set, (byKey = new Map()));
+function verifierFor(set, options) {
+  let of = verifiersBySet.get(set);
+  if (!of) verifiersBySet.set(set, (of = { byText: new Map(), last: undefined, values: undefined }));
+  const values = typeof options === 'object' && options !== null ? optionValues(options) : undefined;
+  if (values !== undefined && of.last !== undefined && sameValues(values, of.values)) return of.last;
+  const text = values === undefined ? optionsText(options) : valuesText(values);
   const key = text ?? '';
-  let v = byKey.get(key);
+  let v = of.byText.get(key);
   if (!v) {
     v = makeVerifier(set, text);
-    if (byKey.size >= 32) byKey.delete(byKey.keys().next().value);
-    byKey.set(key, v);
+    if (of.byText.size >= 32) of.byText.delete(of.byText.keys().next().value);
+    of.byText.set(key, v);
   }
+  if (values !== undefined) [of.last, of.values] = [v, values];
   return v;
 }
 

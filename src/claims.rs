@@ -93,12 +93,16 @@ fn expired(claim: &str, message: &str) -> ClaimError {
     }
 }
 
-fn normalize_typ(t: &str) -> String {
-    let lower = t.to_ascii_lowercase();
-    match lower.strip_prefix("application/") {
-        Some(rest) => rest.to_owned(),
-        None => lower,
+// Whether two `typ` values are the same as jose compares them: ASCII case
+// ignored, and an `application/` prefix ignored.
+fn same_typ(a: &str, b: &str) -> bool {
+    fn bare(t: &str) -> &str {
+        match t.get(..12) {
+            Some(p) if p.eq_ignore_ascii_case("application/") => t.get(12..).unwrap_or(t),
+            _ => t,
+        }
     }
+    bare(a).eq_ignore_ascii_case(bare(b))
 }
 
 /// Checks the JSON types of registered claims that are present.
@@ -130,48 +134,94 @@ fn check_types(claims: &Map) -> Result<(), ClaimError> {
     Ok(())
 }
 
-fn number(claims: &Map, name: &str) -> Option<f64> {
-    claims.get(name).and_then(Value::as_f64)
+/// The registered claims of a claims set, found in one pass over it when a
+/// token is first verified, so the checks of a repeat token (see
+/// [`revalidate`]) look nothing up: the times as numbers, and where `iss`,
+/// `sub` and `aud` are among the members.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Registered {
+    exp: Option<f64>,
+    nbf: Option<f64>,
+    iat: Option<f64>,
+    iss: Option<usize>,
+    sub: Option<usize>,
+    aud: Option<usize>,
+}
+
+impl Registered {
+    /// The registered claims of `claims` (times that are not numbers count
+    /// as absent: [`validate`] rejects those before it reads this).
+    pub fn of(claims: &Map) -> Registered {
+        let mut r = Registered::default();
+        for (i, (name, value)) in claims.iter().enumerate() {
+            match name {
+                "exp" => r.exp = value.as_f64(),
+                "nbf" => r.nbf = value.as_f64(),
+                "iat" => r.iat = value.as_f64(),
+                "iss" => r.iss = Some(i),
+                "sub" => r.sub = Some(i),
+                "aud" => r.aud = Some(i),
+                _ => {}
+            }
+        }
+        r
+    }
 }
 
 /// Validates `claims` (and the `typ` header) against `opts`.
 pub fn validate(header: &Header, claims: &Map, opts: &VerifyOptions) -> Result<(), ClaimError> {
+    check_typ(header, opts)?;
+    check_types(claims)?;
+    check(claims, &Registered::of(claims), opts)
+}
+
+/// [`validate`] for claims that passed it before, with what
+/// [`Registered::of`] found in them: the same checks in the same order,
+/// less the JSON types of the registered claims, which cannot have changed.
+/// A repeat token's checks.
+pub fn revalidate(header: &Header, claims: &Map, registered: &Registered, opts: &VerifyOptions) -> Result<(), ClaimError> {
+    check_typ(header, opts)?;
+    check(claims, registered, opts)
+}
+
+fn check_typ(header: &Header, opts: &VerifyOptions) -> Result<(), ClaimError> {
     if let Some(want) = &opts.typ {
-        let ok = header.typ().is_some_and(|t| normalize_typ(t) == normalize_typ(want));
-        if !ok {
+        if !header.typ().is_some_and(|t| same_typ(t, want)) {
             return Err(fail("typ", ClaimReason::CheckFailed, "unexpected \"typ\" JWT header value".to_owned()));
         }
     }
-    check_types(claims)?;
+    Ok(())
+}
 
+// Every check after the types: required claims, then values, then times.
+fn check(claims: &Map, r: &Registered, opts: &VerifyOptions) -> Result<(), ClaimError> {
     let implied = [
-        Some("exp"),
-        (!opts.issuer.is_empty()).then_some("iss"),
-        opts.subject.is_some().then_some("sub"),
-        (!opts.audience.is_empty()).then_some("aud"),
-        opts.max_token_age.is_some().then_some("iat"),
+        ("exp", r.exp.is_some()),
+        ("iss", opts.issuer.is_empty() || r.iss.is_some()),
+        ("sub", opts.subject.is_none() || r.sub.is_some()),
+        ("aud", opts.audience.is_empty() || r.aud.is_some()),
+        ("iat", opts.max_token_age.is_none() || r.iat.is_some()),
     ];
-    let required = implied.into_iter().flatten().chain(opts.required_claims.iter().map(String::as_str));
-    for name in required {
-        if !claims.contains_key(name) {
-            return Err(fail(name, ClaimReason::Missing, cat!("missing required \"", name, "\" claim")));
-        }
+    let absent = implied.iter().find(|(_, ok)| !ok).map(|(name, _)| *name);
+    if let Some(name) = absent.or_else(|| opts.required_claims.iter().map(String::as_str).find(|n| !claims.contains_key(n))) {
+        return Err(fail(name, ClaimReason::Missing, cat!("missing required \"", name, "\" claim")));
     }
 
+    let text = |at: Option<usize>| at.and_then(|i| claims.value_at(i)).and_then(Value::as_str);
     if !opts.issuer.is_empty() {
-        let iss = claims.get("iss").and_then(Value::as_str);
+        let iss = text(r.iss);
         if !iss.is_some_and(|i| opts.issuer.iter().any(|w| w == i)) {
             return Err(fail("iss", ClaimReason::CheckFailed, "unexpected \"iss\" claim value".to_owned()));
         }
     }
     if let Some(want) = &opts.subject {
-        if claims.get("sub").and_then(Value::as_str) != Some(want.as_str()) {
+        if text(r.sub) != Some(want.as_str()) {
             return Err(fail("sub", ClaimReason::CheckFailed, "unexpected \"sub\" claim value".to_owned()));
         }
     }
     if !opts.audience.is_empty() {
         let accepted = |a: &Value| a.as_str().is_some_and(|a| opts.audience.iter().any(|w| w == a));
-        let ok = match claims.get("aud") {
+        let ok = match r.aud.and_then(|i| claims.value_at(i)) {
             Some(Value::Array(items)) => items.iter().any(accepted),
             Some(one) => accepted(one),
             None => false,
@@ -183,17 +233,17 @@ pub fn validate(header: &Header, claims: &Map, opts: &VerifyOptions) -> Result<(
 
     let now = opts.now as f64;
     let tol = opts.clock_tolerance;
-    if let Some(nbf) = number(claims, "nbf") {
+    if let Some(nbf) = r.nbf {
         if nbf > now + tol {
             return Err(fail("nbf", ClaimReason::CheckFailed, "\"nbf\" claim timestamp check failed".to_owned()));
         }
     }
-    if let Some(exp) = number(claims, "exp") {
+    if let Some(exp) = r.exp {
         if exp <= now - tol {
             return Err(expired("exp", "\"exp\" claim timestamp check failed"));
         }
     }
-    if let (Some(max_age), Some(iat)) = (opts.max_token_age, number(claims, "iat")) {
+    if let (Some(max_age), Some(iat)) = (opts.max_token_age, r.iat) {
         let age = now - iat;
         if age - tol > max_age {
             return Err(expired("iat", "\"iat\" claim timestamp check failed (too far in the past)"));

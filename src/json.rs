@@ -90,6 +90,11 @@ impl Map {
         self.members.iter().find(|(k, _)| crate::text::same(k, name)).map(|(_, v)| v)
     }
 
+    /// The value of the member at `index`, in document order.
+    pub fn value_at(&self, index: usize) -> Option<&Value> {
+        self.members.get(index).map(|(_, v)| v)
+    }
+
     /// Whether a member named `name` exists.
     pub fn contains_key(&self, name: &str) -> bool {
         self.get(name).is_some()

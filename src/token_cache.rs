@@ -181,7 +181,7 @@ impl TokenCache {
         let (pos, slot) = self.find(token)?;
         self.touch(slot);
         let e = self.slots.get(slot)?.as_ref()?;
-        let verdict = verify::validate_jwt(&e.jwt, opts).map(|()| e.id);
+        let verdict = verify::revalidate_jwt(&e.jwt, opts).map(|()| e.id);
         self.hits = self.hits.wrapping_add(1);
         if let Err(err) = &verdict {
             if err.code() == "ERR_JWT_EXPIRED" {
@@ -399,7 +399,7 @@ mod tests {
         let claims_json = format!(r#"{{"exp":{exp}}}"#);
         let claims = crate::json::parse_object(&claims_json).unwrap();
         let header = Header::decode(&crate::b64::encode(br#"{"alg":"ES256"}"#)).unwrap();
-        VerifiedJwt { header, claims_json, claims }
+        VerifiedJwt { header, claims_json, registered: crate::claims::Registered::of(&claims), claims }
     }
 
     fn key() -> PublicKey {

@@ -32,6 +32,8 @@ pub struct VerifiedJwt {
     pub claims_json: String,
     /// The parsed claims.
     pub claims: Map,
+    /// Where the registered claims are in `claims` (for [`revalidate_jwt`]).
+    pub registered: claims::Registered,
 }
 
 /// Parses a token and runs every check that needs no key: shape, `alg`
@@ -61,6 +63,7 @@ pub fn parse_jwt(jws: VerifiedJws) -> Result<VerifiedJwt, Error> {
     Ok(VerifiedJwt {
         header: jws.header,
         claims_json,
+        registered: claims::Registered::of(&claims),
         claims,
     })
 }
@@ -68,10 +71,18 @@ pub fn parse_jwt(jws: VerifiedJws) -> Result<VerifiedJwt, Error> {
 /// Validates a verified JWT's claims against `opts`; a failure carries the
 /// claims (jose's `payload`).
 pub fn validate_jwt(jwt: &VerifiedJwt, opts: &VerifyOptions) -> Result<(), Error> {
-    claims::validate(&jwt.header, &jwt.claims, opts).map_err(|mut e| {
-        e.payload = Some(jwt.claims_json.clone());
-        Error::Claim(e)
-    })
+    claims::validate(&jwt.header, &jwt.claims, opts).map_err(|e| claim_error(jwt, e))
+}
+
+/// [`validate_jwt`] for a JWT that passed it before (a repeat token): see
+/// [`claims::revalidate`].
+pub fn revalidate_jwt(jwt: &VerifiedJwt, opts: &VerifyOptions) -> Result<(), Error> {
+    claims::revalidate(&jwt.header, &jwt.claims, &jwt.registered, opts).map_err(|e| claim_error(jwt, e))
+}
+
+fn claim_error(jwt: &VerifiedJwt, mut e: crate::error::ClaimError) -> Error {
+    e.payload = Some(jwt.claims_json.clone());
+    Error::Claim(e)
 }
 
 /// Parses a verified JWS's payload as claims and validates them.

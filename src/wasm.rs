@@ -138,8 +138,26 @@ impl Verifier {
         Ok(Verifier { keys: keys.inner.clone(), opts, fixed_now, cache: keys.cache.clone() })
     }
 
-    /// Verifies `token`; returns its cache entry id (see `json`).
-    pub fn verify(&mut self, token: &str) -> JsResult<u32> {
+    /// Verifies the token the JS side wrote into the first `len` bytes of
+    /// the input buffer (see `inputBuffer`); returns its cache entry id
+    /// (see `json`). `len` is the token's full length in bytes, which may
+    /// be past the buffer for a token over the size cap.
+    pub fn verify(&mut self, len: usize) -> JsResult<u32> {
+        if len > token::MAX_TOKEN_BYTES {
+            let e = crate::error::ParseError::TooLarge { max: token::MAX_TOKEN_BYTES, actual: len };
+            return Err(to_js_error(&e.into()));
+        }
+        INPUT
+            .with(|buf| match buf.get(..len).map(core::str::from_utf8) {
+                Some(Ok(token)) => self.check(token),
+                _ => Err(errors::coded("ERR_JWS_INVALID", "the input buffer holds no UTF-8 token")),
+            })
+            .unwrap_or_else(|| Err(errors::coded("ERR_JWS_INVALID", "the input buffer is in use")))
+    }
+}
+
+impl Verifier {
+    fn check(&mut self, token: &str) -> JsResult<u32> {
         if !self.fixed_now {
             self.opts.now = crate::num::floor(js_sys::Date::now() / 1000.0);
         }
@@ -150,10 +168,34 @@ impl Verifier {
         verify::jwt_verify_into_cache(token, &self.keys, &self.opts, &mut cache).map_err(|e| to_js_error(&e))
     }
 
+}
+
+#[wasm_bindgen]
+impl Verifier {
     /// `[protectedHeaderJson, payloadJson]` of an entry id.
     pub fn json(&self, id: u32) -> JsResult<Array> {
         let cache = self.cache.borrow();
         let jwt = cache.by_id(id).ok_or_else(|| errors::coded("ERR_JOSE_GENERIC", "unknown cache entry"))?;
         Ok(Array::of2(&JsValue::from_str(&jwt.header.json), &JsValue::from_str(&jwt.claims_json)))
     }
+}
+
+// Where the JS side writes tokens as UTF-8 (with `TextEncoder.encodeInto`,
+// straight into the wasm memory), so a token crosses without an allocation
+// or a copy loop in JS.
+static INPUT: crate::es256::sync::Lock<Vec<u8>> = crate::es256::sync::Lock::new(Vec::new());
+
+/// Makes the input buffer `len` bytes long and answers its offset in the
+/// wasm memory: the JS side writes a token there for `Verifier.verify`.
+/// It moves only when `len` changes.
+#[wasm_bindgen(js_name = inputBuffer)]
+pub fn input_buffer(len: usize) -> usize {
+    INPUT
+        .with(|buf| {
+            if buf.len() != len {
+                *buf = vec![0; len];
+            }
+            buf.as_ptr() as usize
+        })
+        .unwrap_or_default()
 }

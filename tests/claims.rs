@@ -184,3 +184,65 @@ fn claims_are_checked_only_after_the_signature() {
     assert_eq!(jwt_verify(&forged, &keys("k"), &opts()).unwrap_err().code(), "ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
     assert_eq!(jwt_verify(&good, &keys("k"), &opts()).unwrap_err().code(), "ERR_JWT_EXPIRED");
 }
+
+// A repeat token's checks (`revalidate`, with what `Registered::of` found
+// when the token was first verified) answer exactly what the full checks
+// answer, error and order of errors included, over random well-typed
+// claim sets, headers, options and times.
+#[test]
+fn revalidate_agrees_with_validate() {
+    use edgetoken::claims::{revalidate, validate, Registered};
+    use edgetoken::token::Header;
+    // xorshift: the same cases on every run
+    let state = std::cell::Cell::new(0x9e37_79b9_7f4a_7c15_u64);
+    let pick = |n: usize| {
+        let mut x = state.get();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        state.set(x);
+        (x % n as u64) as usize
+    };
+    let headers: Vec<Header> = [r#"{"alg":"ES256"}"#, r#"{"alg":"ES256","typ":"JWT"}"#,
+        r#"{"alg":"ES256","typ":"Application/jwt"}"#, r#"{"alg":"ES256","typ":"at+jwt"}"#]
+        .iter()
+        .map(|h| Header::decode(&edgetoken::b64::encode(h.as_bytes())).unwrap())
+        .collect();
+    let choices: [(&str, &[&str]); 7] = [
+        ("exp", &["1699999990", "1700000000", "1700000010", "1700000000.5"]),
+        ("nbf", &["1699999995", "1700000005"]),
+        ("iat", &["1699999900", "1700000050"]),
+        ("iss", &[r#""a""#, r#""b""#]),
+        ("sub", &[r#""s""#, r#""t""#]),
+        ("aud", &[r#""x""#, r#"["x","y"]"#, r#"["z"]"#, "[]"]),
+        ("jti", &[r#""j""#]),
+    ];
+    let (mut passed, mut failed) = (0, 0);
+    for _ in 0..20_000 {
+        let mut members: Vec<String> = choices
+            .iter()
+            .filter_map(|(name, values)| {
+                let i = pick(values.len() + 1);
+                values.get(i).map(|v| format!(r#""{name}":{v}"#))
+            })
+            .collect();
+        let turn = pick(members.len().max(1));
+        members.rotate_left(turn);
+        let json = format!("{{{}}}", members.join(","));
+        let claims = edgetoken::json::parse_object(&json).unwrap();
+        let mut o = opts();
+        if pick(2) == 0 { o.issuer = vec!["a".into()]; }
+        if pick(2) == 0 { o.audience = vec!["x".into(), "w".into()]; }
+        if pick(2) == 0 { o.subject = Some("s".into()); }
+        if pick(2) == 0 { o.max_token_age = Some(60.0); }
+        if pick(2) == 0 { o.clock_tolerance = 10.0; }
+        if pick(3) == 0 { o.required_claims = vec!["jti".into()]; }
+        if pick(2) == 0 { o.typ = Some(["JWT", "application/JWT", "at+JWT"][pick(3)].into()); }
+        let header = &headers[pick(headers.len())];
+        let full = validate(header, &claims, &o);
+        assert_eq!(revalidate(header, &claims, &Registered::of(&claims), &o), full, "{json} {o:?}");
+        if full.is_ok() { passed += 1 } else { failed += 1 }
+    }
+    // both outcomes are well covered
+    assert!(passed > 500 && failed > 500, "{passed} passed, {failed} failed");
+}

@@ -2,7 +2,7 @@
 // claims (exp included) checked on every call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lib } from '../support/entry.mjs';
+import { entry, lib } from '../support/entry.mjs';
 import { newKey, joseJwt, now } from '../support/tokens.mjs';
 
 const { createLocalJWKSet, createVerifier, jwtVerify, errors } = lib;
@@ -110,4 +110,43 @@ test('jwtVerify keeps each distinct options object correct while reusing parsed 
   await assert.rejects(jwtVerify(token, set, live), errors.JWTClaimValidationFailed);
   // an expired hit drops its entry, so the calls after each expiry verify in full again
   assert.equal(set.cacheStats().misses, 3);
+  // values changed inside the options between calls: an array, a Date
+  const audience = ['api'];
+  const currentDate = new Date(1_999_999_999_000);
+  const inner = { audience, currentDate };
+  assert.equal((await jwtVerify(token, set, inner)).payload.sub, 'u');
+  audience[0] = 'other';
+  await assert.rejects(jwtVerify(token, set, inner), errors.JWTClaimValidationFailed);
+  audience.push('api');
+  assert.equal((await jwtVerify(token, set, inner)).payload.sub, 'u');
+  currentDate.setTime(2_000_000_000_000);
+  await assert.rejects(jwtVerify(token, set, inner), errors.JWTExpired);
+  // alternating options, as new literals each call
+  for (let i = 0; i < 3; i += 1) {
+    assert.equal((await jwtVerify(token, set, { audience: 'api', currentDate: new Date(1_999_999_999_000) })).payload.sub, 'u');
+    await assert.rejects(jwtVerify(token, set, { audience: ['x', 'y'], currentDate: new Date(1_999_999_999_000) }),
+      errors.JWTClaimValidationFailed);
+    await assert.rejects(jwtVerify(token, set, { audience: 'api', currentDate: new Date(2_000_000_000_000) }), errors.JWTExpired);
+  }
+});
+
+test('tokens cross into the wasm correctly after its memory grows', async () => {
+  // the glue module of the entry under test (the same instance the entry uses)
+  const glue = await import(entry === 'edgetoken' ? '../../pkg/edgetoken.js' : '../../pkg/edgetoken_verify.js');
+  const { memory } = glue.initSync();
+  const set = createLocalJWKSet({ keys: [key.jwk] });
+  const first = await joseJwt(key, { sub: 'first', exp: now() + 60 });
+  assert.equal((await jwtVerify(first, set)).payload.sub, 'first');
+  // large tokens, kept by the cache, until the memory grows (which
+  // detaches every view of the old buffer)
+  const before = memory.buffer.byteLength;
+  for (let i = 0; i < 2000 && memory.buffer.byteLength === before; i += 1) {
+    const big = await joseJwt(key, { sub: `big${i}`, pad: 'x'.repeat(12000), exp: now() + 60 });
+    assert.equal((await jwtVerify(big, set)).payload.sub, `big${i}`);
+  }
+  assert.ok(memory.buffer.byteLength > before, 'the memory grew');
+  const second = await joseJwt(key, { sub: 'second', exp: now() + 60 });
+  assert.equal((await jwtVerify(second, set)).payload.sub, 'second');
+  assert.equal((await jwtVerify(first, set)).payload.sub, 'first');
+  assert.equal((await createVerifier(set).verify(second)).payload.sub, 'second');
 });

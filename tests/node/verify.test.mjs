@@ -97,6 +97,21 @@ test('token as Uint8Array', async () => {
   await rejects(jwtVerify(new TextDecoder().decode(big), JWKS), 'ERR_TOKEN_TOO_LARGE', errors.JWSInvalid);
 });
 
+test('the size cap counts a string token in UTF-8 bytes, at its exact boundary', async () => {
+  // 16384 characters, 16385 bytes: over the cap, and the message says by how much
+  const over = 'A'.repeat(16383) + 'é';
+  const e = await jwtVerify(over, JWKS).then(() => assert.fail('accepted'), (x) => x);
+  assert.ok(e instanceof errors.TokenTooLarge);
+  assert.match(e.message, /token is 16385 bytes, more than the 16384-byte limit/);
+  // 16384 bytes exactly: within the cap, so it is only malformed
+  for (const bad of ['A'.repeat(16382) + 'é', `${await joseJwt(key, claims())}é`, `é${await joseJwt(key, claims())}`,
+    `${await joseJwt(key, claims())}\uD800`]) {
+    const r = await jwtVerify(bad, JWKS).then(() => assert.fail('accepted'), (x) => x);
+    assert.equal(r.code, 'ERR_JWS_INVALID', bad.slice(-8));
+    assert.ok(!(r instanceof errors.TokenTooLarge));
+  }
+});
+
 test('decodeJwt and decodeProtectedHeader decode without verifying', async () => {
   const token = await joseJwt(other, claims());
   const forged = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
