@@ -485,7 +485,9 @@ pub enum Error {
     Claim(ClaimError),
     /// The options are invalid.
     Options(OptionsError),
-    /// The key set could not be fetched (remote key sets).
+    /// The key set could not be fetched (remote key sets, with the `remote`
+    /// feature).
+    #[cfg(feature = "remote")]
     Fetch(FetchError),
 }
 
@@ -498,6 +500,7 @@ impl Error {
             Error::Signature => "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
             Error::Claim(e) => e.code(),
             Error::Options(e) => e.code(),
+            #[cfg(feature = "remote")]
             Error::Fetch(e) => e.code(),
         }
     }
@@ -512,6 +515,7 @@ impl Error {
             Error::Signature => "signature verification failed".to_owned(),
             Error::Claim(e) => e.message.clone(),
             Error::Options(e) => e.message(),
+            #[cfg(feature = "remote")]
             Error::Fetch(e) => cat!("JWKS fetch failed: ", e.message()),
         }
     }
@@ -540,6 +544,7 @@ impl From<ClaimError> for Error {
         Error::Claim(e)
     }
 }
+#[cfg(feature = "remote")]
 impl From<FetchError> for Error {
     fn from(e: FetchError) -> Self {
         Error::Fetch(e)

@@ -677,7 +677,7 @@ fn heapsort(v: &mut [&str]) {
             if v.get(root) >= v.get(child) {
                 return;
             }
-            v.swap(root, child);
+            swap(v, root, child);
             root = child;
         }
     }
@@ -686,8 +686,21 @@ fn heapsort(v: &mut [&str]) {
         sift_down(v, root, n);
     }
     for end in (1..n).rev() {
-        v.swap(0, end);
+        swap(v, 0, end);
         sift_down(v, 0, end);
+    }
+}
+
+/// Swaps two items of `v`; nothing when either index is out of range
+/// (`<[T]>::swap` would panic, and bring its panic path into the wasm).
+pub(crate) fn swap<T: Copy>(v: &mut [T], a: usize, b: usize) {
+    if let (Some(&x), Some(&y)) = (v.get(a), v.get(b)) {
+        if let Some(at) = v.get_mut(a) {
+            *at = y;
+        }
+        if let Some(at) = v.get_mut(b) {
+            *at = x;
+        }
     }
 }
 

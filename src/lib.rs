@@ -18,6 +18,7 @@ pub mod error;
 pub mod http;
 pub mod json;
 pub mod jwk;
+#[cfg(feature = "remote")]
 pub mod jwks_cache;
 pub mod num;
 pub mod refresh;

@@ -38,12 +38,13 @@ impl<T: Piece + ?Sized> Piece for &T {
 // n in decimal.
 fn push_decimal(n: u64, out: &mut String) {
     // the largest power of ten not above n (1 for 0), then digit by digit
+    // (checked_div: unit is never 0, and no division panic is compiled in)
     let mut unit = 1u64;
-    while n / unit >= 10 {
+    while n.checked_div(unit).unwrap_or(0) >= 10 {
         unit *= 10;
     }
-    while unit > 0 {
-        out.push(char::from(b'0' + (n / unit % 10) as u8));
+    while let Some(q) = n.checked_div(unit) {
+        out.push(char::from(b'0' + (q % 10) as u8));
         unit /= 10;
     }
 }

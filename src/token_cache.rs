@@ -289,7 +289,7 @@ impl TokenCache {
             // (cyclically) after the hole and at or before `next`
             let stays = if hole <= next { hole < home && home <= next } else { hole < home || home <= next };
             if !stays {
-                self.index.swap(hole, next);
+                crate::json::swap(&mut self.index, hole, next);
                 hole = next;
             }
             next = (next + 1) & mask;

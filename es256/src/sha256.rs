@@ -18,8 +18,9 @@ const H0: [u32; 8] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f
 
 fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
     let mut w = [0u32; 64];
-    for (wi, chunk) in w.iter_mut().zip(block.chunks_exact(4)) {
-        *wi = u32::from_be_bytes(chunk.try_into().unwrap_or_default());
+    for (i, wi) in w.iter_mut().take(16).enumerate() {
+        let word = block.get(4 * i..4 * i + 4).and_then(|c| c.try_into().ok());
+        *wi = u32::from_be_bytes(word.unwrap_or_default());
     }
     for i in 16..64 {
         let v = {

@@ -34,6 +34,7 @@ pub fn to_js_error(e: &Error) -> JsValue {
             set(&obj, "payloadJson", &JsValue::from_str(p));
         }
     }
+    #[cfg(feature = "remote")]
     if let Error::Fetch(f) = e {
         if let Some(status) = f.status() {
             set(&Object::from(js.clone()), "status", &JsValue::from(status));
