@@ -5,7 +5,9 @@ import * as wasm from './edgetoken.js';
 import * as core from './core.js';
 import { JWKSInvalid, OptionsInvalid } from './errors.js';
 import { errors } from './errors-remote.js';
-import { addClasses, call, optionsText, rethrow, toClass, tokenText } from './calls.js';
+import {
+  addClasses, answer, call, inputWriter, optionsText, rethrow, toClass, tokenText,
+} from './calls.js';
 import { verifyRequestWith } from './request.js';
 
 export * from './core.js';
@@ -59,11 +61,29 @@ export function createRemoteJWKSet(url, options) {
   return set;
 }
 
+// Per remote set: a RemoteVerifier per distinct options (their JSON, as
+// optionsText makes it), and the parsed results by cache entry id.
+const remoteVerifiers = new WeakMap();
+const put = inputWriter(wasm.inputBuffer, wasm.initSync);
+
 /** Verifies a JWT (ES256 only) and its claims, as jose's `jwtVerify`. */
 export async function jwtVerify(jwt, keySet, options) {
   const remote = remoteSets.get(keySet);
   if (!remote) return core.jwtVerify(jwt, keySet, options);
-  const [header, payload] = await remote.jwtVerify(tokenText(jwt), optionsText(options)).catch(rethrow);
+  const token = tokenText(jwt);
+  const text = optionsText(options);
+  let of = remoteVerifiers.get(remote);
+  if (!of) remoteVerifiers.set(remote, (of = { byText: new Map(), parsed: new Map() }));
+  let v = of.byText.get(text ?? '');
+  if (!v) {
+    v = call((r, o) => new wasm.RemoteVerifier(r, o), remote, text);
+    if (of.byText.size >= 32) of.byText.delete(of.byText.keys().next().value);
+    of.byText.set(text ?? '', v);
+  }
+  // a repeat token, while the keys are usable: answered at once
+  const id = call((n) => v.hit(n), put(token));
+  if (id >= 0) return answer(of.parsed, id, v);
+  const [header, payload] = await remote.jwtVerify(token, text).catch(rethrow);
   return { payload: JSON.parse(payload), protectedHeader: JSON.parse(header) };
 }
 

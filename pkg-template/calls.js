@@ -82,8 +82,8 @@ export function optionsText(options) {
   return valuesText(optionValues(options));
 }
 
-/** The core's cap on a token's size, in bytes. */
-export const MAX_TOKEN_BYTES = 16 * 1024;
+// The core's cap on a token's size, in bytes.
+const MAX_TOKEN_BYTES = 16 * 1024;
 // UTF-8, strictly (no replacement characters), a byte order mark kept.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -103,4 +103,58 @@ export function tokenText(token) {
     }
   }
   throw new E.JWSInvalid('compact JWS must be a string or Uint8Array');
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Writes tokens into the wasm core's input buffer (`inputBuffer` in
+ * src/wasm.rs; `initSync` is the glue's, answering the instance's exports)
+ * as UTF-8, in native code (no copy loop, no allocation): `put(text)`
+ * answers the token's length in bytes, more than the buffer holds
+ * (counted, not written) for a token over the size cap. The view is made
+ * again once the wasm memory grows (growing detaches the old one). (The
+ * glue's functions are passed one by one so bundlers can still drop the
+ * rest of it.)
+ */
+export function inputWriter(inputBuffer, initSync) {
+  let input = null;
+  return (text) => {
+    if (input === null || input.byteLength === 0) {
+      const at = inputBuffer(MAX_TOKEN_BYTES);
+      input = new Uint8Array(initSync().memory.buffer, at, MAX_TOKEN_BYTES);
+    }
+    const { read, written } = encoder.encodeInto(text, input);
+    return read === text.length ? written : encoder.encode(text).length;
+  };
+}
+
+// A copy of a parsed JSON value, new at every depth, so nothing a caller
+// changes reaches the cached parse. (Spread defines properties, so a
+// "__proto__" member stays a member; assigning to it then updates it.)
+function copy(v) {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(copy);
+  const out = { ...v };
+  for (const k of Object.keys(out)) {
+    const x = out[k];
+    if (typeof x === 'object' && x !== null) out[k] = copy(x);
+  }
+  return out;
+}
+
+/**
+ * `{ payload, protectedHeader }` of cache entry `id`, a copy of its parse
+ * in `parsed` (by id, bounded like the core's cache), parsed from
+ * `verifier.json(id)` the first time.
+ */
+export function answer(parsed, id, verifier) {
+  let hit = parsed.get(id);
+  if (hit === undefined) {
+    const [header, payload] = verifier.json(id);
+    hit = { payload: JSON.parse(payload), protectedHeader: JSON.parse(header) };
+    if (parsed.size >= 1024) parsed.delete(parsed.keys().next().value);
+    parsed.set(id, hit);
+  }
+  return { payload: copy(hit.payload), protectedHeader: copy(hit.protectedHeader) };
 }

@@ -5,7 +5,7 @@
 import * as wasm from './edgetoken.js';
 import { JWKSInvalid, OptionsInvalid } from './errors.js';
 import {
-  MAX_TOKEN_BYTES, call, optionValues, optionsText, rethrow, sameValues, tokenText, valuesText,
+  answer, call, inputWriter, optionValues, optionsText, rethrow, sameValues, tokenText, valuesText,
 } from './calls.js';
 import { verifyRequestWith } from './request.js';
 
@@ -73,36 +73,7 @@ export function createVerifier(keySet, options) {
   return makeVerifier(inner(keySet), optionsText(options));
 }
 
-// A copy of a parsed JSON value, new at every depth, so nothing a caller
-// changes reaches the cached parse. (Spread defines properties, so a
-// "__proto__" member stays a member; assigning to it then updates it.)
-function copy(v) {
-  if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) return v.map(copy);
-  const out = { ...v };
-  for (const k of Object.keys(out)) {
-    const x = out[k];
-    if (typeof x === 'object' && x !== null) out[k] = copy(x);
-  }
-  return out;
-}
-
-// The core's input buffer (`inputBuffer` in src/wasm.rs) as a byte view,
-// made again once the wasm memory grows (growing detaches the old view).
-let input = null;
-const encoder = new TextEncoder();
-
-// Writes `text` as UTF-8 into the input buffer, in native code (no copy
-// loop, no allocation), and answers its length in bytes: more than the
-// buffer holds (counted, not written) for a token over the size cap.
-function put(text) {
-  if (input === null || input.byteLength === 0) {
-    const at = wasm.inputBuffer(MAX_TOKEN_BYTES);
-    input = new Uint8Array(wasm.initSync().memory.buffer, at, MAX_TOKEN_BYTES);
-  }
-  const { read, written } = encoder.encodeInto(text, input);
-  return read === text.length ? written : encoder.encode(text).length;
-}
+const put = inputWriter(wasm.inputBuffer, wasm.initSync);
 
 // Parsed results by cache entry id, per key set (entries are shared by
 // every verifier of the set); bounded like the Rust cache.
@@ -122,14 +93,7 @@ function makeVerifier(set, text) {
       } catch (e) {
         rethrow(e);
       }
-      let hit = parsed.get(id);
-      if (hit === undefined) {
-        const [header, payload] = v.json(id);
-        hit = { payload: JSON.parse(payload), protectedHeader: JSON.parse(header) };
-        if (parsed.size >= 1024) parsed.delete(parsed.keys().next().value);
-        parsed.set(id, hit);
-      }
-      return { payload: copy(hit.payload), protectedHeader: copy(hit.protectedHeader) };
+      return answer(parsed, id, v);
     },
   });
 }

@@ -139,20 +139,10 @@ impl Verifier {
     }
 
     /// Verifies the token the JS side wrote into the first `len` bytes of
-    /// the input buffer (see `inputBuffer`); returns its cache entry id
-    /// (see `json`). `len` is the token's full length in bytes, which may
-    /// be past the buffer for a token over the size cap.
+    /// the input buffer (see `inputBuffer`; a `len` past the buffer is a
+    /// token over the size cap); returns its cache entry id (see `json`).
     pub fn verify(&mut self, len: usize) -> JsResult<u32> {
-        if len > token::MAX_TOKEN_BYTES {
-            let e = crate::error::ParseError::TooLarge { max: token::MAX_TOKEN_BYTES, actual: len };
-            return Err(to_js_error(&e.into()));
-        }
-        INPUT
-            .with(|buf| match buf.get(..len).map(core::str::from_utf8) {
-                Some(Ok(token)) => self.check(token),
-                _ => Err(errors::coded("ERR_JWS_INVALID", "the input buffer holds no UTF-8 token")),
-            })
-            .unwrap_or_else(|| Err(errors::coded("ERR_JWS_INVALID", "the input buffer is in use")))
+        with_input(len, |token| self.check(token))
     }
 }
 
@@ -174,10 +164,14 @@ impl Verifier {
 impl Verifier {
     /// `[protectedHeaderJson, payloadJson]` of an entry id.
     pub fn json(&self, id: u32) -> JsResult<Array> {
-        let cache = self.cache.borrow();
-        let jwt = cache.by_id(id).ok_or_else(|| errors::coded("ERR_JOSE_GENERIC", "unknown cache entry"))?;
-        Ok(Array::of2(&JsValue::from_str(&jwt.header.json), &JsValue::from_str(&jwt.claims_json)))
+        entry_json(&self.cache.borrow(), id)
     }
+}
+
+/// `[protectedHeaderJson, payloadJson]` of a cache entry id.
+fn entry_json(tokens: &crate::token_cache::TokenCache, id: u32) -> JsResult<Array> {
+    let jwt = tokens.by_id(id).ok_or_else(|| errors::coded("ERR_JOSE_GENERIC", "unknown cache entry"))?;
+    Ok(Array::of2(&JsValue::from_str(&jwt.header.json), &JsValue::from_str(&jwt.claims_json)))
 }
 
 // Where the JS side writes tokens as UTF-8 (with `TextEncoder.encodeInto`,
@@ -185,8 +179,25 @@ impl Verifier {
 // or a copy loop in JS.
 static INPUT: crate::es256::sync::Lock<Vec<u8>> = crate::es256::sync::Lock::new(Vec::new());
 
+/// Runs `f` on the token the JS side wrote into the first `len` bytes of
+/// the input buffer. `len` is the token's full length in bytes, which is
+/// past the buffer for a token over the size cap: that is `TokenTooLarge`.
+fn with_input<T>(len: usize, f: impl FnOnce(&str) -> JsResult<T>) -> JsResult<T> {
+    if len > token::MAX_TOKEN_BYTES {
+        let e = crate::error::ParseError::TooLarge { max: token::MAX_TOKEN_BYTES, actual: len };
+        return Err(to_js_error(&e.into()));
+    }
+    INPUT
+        .with(|buf| match buf.get(..len).map(core::str::from_utf8) {
+            Some(Ok(token)) => f(token),
+            _ => Err(errors::coded("ERR_JWS_INVALID", "the input buffer holds no UTF-8 token")),
+        })
+        .unwrap_or_else(|| Err(errors::coded("ERR_JWS_INVALID", "the input buffer is in use")))
+}
+
 /// Makes the input buffer `len` bytes long and answers its offset in the
-/// wasm memory: the JS side writes a token there for `Verifier.verify`.
+/// wasm memory: the JS side writes a token there for `Verifier.verify`
+/// (and `RemoteVerifier.hit`).
 /// It moves only when `len` changes.
 #[wasm_bindgen(js_name = inputBuffer)]
 pub fn input_buffer(len: usize) -> usize {

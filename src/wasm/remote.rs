@@ -341,3 +341,47 @@ impl RemoteKeySet {
         self.inner.cache.borrow_mut().import(now(), snapshot).map_err(js_err)
     }
 }
+
+/// A remote key set and verification options bound once, for the repeat
+/// tokens of `jwtVerify` on a remote set: answered at once, without a
+/// promise from the wasm, while the set's keys are usable. Everything else
+/// goes through [`RemoteKeySet::jwt_verify`].
+#[wasm_bindgen]
+pub struct RemoteVerifier {
+    remote: Rc<Remote>,
+    opts: crate::claims::VerifyOptions,
+    fixed_now: bool,
+}
+
+#[wasm_bindgen]
+impl RemoteVerifier {
+    /// Binds `set` and `options` (the JSON of `optionsText` in calls.js).
+    #[wasm_bindgen(constructor)]
+    pub fn new(set: &RemoteKeySet, options: Option<String>) -> JsResult<RemoteVerifier> {
+        let (opts, fixed_now) = options::verify_options(options).map_err(|e| js_err(e.into()))?;
+        opts.validate().map_err(|e| js_err(e.into()))?;
+        Ok(RemoteVerifier { remote: set.inner.clone(), opts, fixed_now })
+    }
+
+    /// The token the JS side wrote into the input buffer (`len` bytes; see
+    /// `inputBuffer`), if the set's cache holds it and its keys are usable
+    /// now without a fetch: its cache entry id once its claims pass again
+    /// (their error otherwise). -1 when it must be verified in full.
+    pub fn hit(&mut self, len: usize) -> JsResult<f64> {
+        if !self.fixed_now {
+            self.opts.now = crate::num::floor(Date::now() / 1000.0);
+        }
+        if !self.remote.cache.borrow().keys_usable(now()) {
+            return Ok(-1.0);
+        }
+        super::with_input(len, |token| match self.remote.tokens.borrow_mut().lookup_id(token, &self.opts) {
+            Some(verdict) => verdict.map(f64::from).map_err(js_err),
+            None => Ok(-1.0),
+        })
+    }
+
+    /// `[protectedHeaderJson, payloadJson]` of an entry id.
+    pub fn json(&self, id: u32) -> JsResult<Array> {
+        super::entry_json(&self.remote.tokens.borrow(), id)
+    }
+}

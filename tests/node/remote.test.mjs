@@ -68,6 +68,30 @@ test('rotation: a new kid triggers one refetch; unknown kids inside the cooldown
   assert.equal(srv.count(), 2, 'no requests during the cooldown');
 });
 
+test('repeat tokens on a remote set: answered from its cache, claims checked on every call, gone with their key', async () => {
+  const JWKS = fresh({ keys: [k1.jwk] }, { cooldownDuration: 0 });
+  const token = await joseJwt(k1, claims({ aud: 'api', nested: { a: [1] } }));
+  const first = await jwtVerify(token, JWKS, { audience: 'api' });
+  for (let i = 0; i < 3; i += 1) {
+    const again = await jwtVerify(token, JWKS, { audience: 'api' });
+    assert.deepEqual(again, first);
+    again.payload.nested.a.push(2); // each caller gets its own copy
+  }
+  assert.deepEqual(first.payload.nested, { a: [1] });
+  // the options of each call apply to the cached token
+  assert.equal(await code(jwtVerify(token, JWKS, { audience: 'other' })), 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+  assert.equal(await code(jwtVerify(token, JWKS, { currentDate: new Date((now() + 601) * 1000) })), 'ERR_JWT_EXPIRED');
+  assert.equal(await code(jwtVerify(token, JWKS, { clockTolerance: -1 })), 'ERR_OPTIONS_INVALID');
+  assert.equal((await jwtVerify(token, JWKS, { audience: 'api' })).payload.sub, 'u1');
+  assert.equal(await code(jwtVerify(`${token}é`, JWKS)), 'ERR_JWS_INVALID');
+  assert.equal(await code(jwtVerify('A'.repeat(16383) + 'é', JWKS)), 'ERR_TOKEN_TOO_LARGE');
+  assert.equal(srv.count(), 1, 'one fetch for all of it');
+  // the issuer drops k1: once the set is refetched, its tokens no longer verify
+  srv.state.jwks = { keys: [k2.jwk] };
+  await JWKS.reload();
+  assert.equal(await code(jwtVerify(token, JWKS, { audience: 'api' })), 'ERR_JWKS_NO_MATCHING_KEY');
+});
+
 test('Cache-Control max-age=1 is honoured', async () => {
   const JWKS = fresh();
   srv.state.cacheControl = 'public, max-age=1';
