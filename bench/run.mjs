@@ -1,7 +1,8 @@
-// make bench: edgetoken against jose in one process per runtime (Node,
-// headless Chromium, workerd), on the same keys and tokens. Prints medians
-// (µs per awaited call) and the ratio edgetoken/jose (below 1 is faster),
-// then cold start and sizes. The format is stable.
+// make bench: edgetoken against jose and @tsndr/cloudflare-worker-jwt
+// ("tsndr", where it applies) in one process per runtime (Node, headless
+// Chromium, workerd), on the same keys and tokens. Prints medians (µs per
+// awaited call) and the ratios edgetoken/jose and edgetoken/tsndr (below 1
+// is faster), then cold start and sizes. The format is stable.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lib from 'edgetoken';
 import * as jose from 'jose';
+import * as tsndr from '@tsndr/cloudflare-worker-jwt';
 import { Miniflare } from 'miniflare';
 import { makeFixture } from './fixture.mjs';
 import { entrySize } from './size.mjs';
@@ -21,27 +23,29 @@ const fixture = await makeFixture();
 const rows = [];
 const fmt = (us) => (us >= 100 ? us.toFixed(0) : us >= 10 ? us.toFixed(1) : us.toFixed(2));
 function add(runtime, results) {
-  for (const [name, [ours, theirs]] of Object.entries(results)) rows.push([runtime, name, ours, theirs]);
+  for (const [name, [ours, theirs, third]] of Object.entries(results)) rows.push([runtime, name, ours, theirs, third]);
 }
+const tsndrDir = path.join(repo, 'node_modules', '@tsndr', 'cloudflare-worker-jwt');
 
 // Node
-add('node', await measure(lib, jose, fixture));
+add('node', await measure(lib, jose, fixture, { tsndr }));
 
 // Chromium: the same module in a page, edgetoken through its browser entry,
-// jose bundled into one file as an app would ship it.
+// jose bundled into one file as an app would ship it (tsndr is one file).
 {
   const joseDir = mkdtempSync(path.join(tmpdir(), 'edgetoken-bench-jose-'));
   execFileSync(path.join(repo, 'node_modules', '.bin', 'esbuild'), [path.join(repo, 'node_modules', 'jose', 'dist', 'webapi', 'index.js'),
     '--bundle', '--format=esm', '--minify', `--outfile=${path.join(joseDir, 'index.js')}`, '--log-level=error']);
   const server = await startServer({ mounts: [['/pkg/', path.join(repo, 'pkg')], ['/bench/', path.join(repo, 'bench')],
-    ['/jose/', joseDir], ['/', path.join(repo, 'www')]] });
+    ['/jose/', joseDir], ['/tsndr/', tsndrDir], ['/', path.join(repo, 'www')]] });
   const browser = await launch();
   try {
     const page = await browser.newPage();
     await page.goto(`${server.url}playground.html`);
     const r = await page.evaluate(async (fx) => {
-      const [l, j, c] = await Promise.all([import('/pkg/browser.js'), import('/jose/index.js'), import('/bench/core.mjs')]);
-      return c.measure(l, j, fx);
+      const [l, j, t, c] = await Promise.all([import('/pkg/browser.js'), import('/jose/index.js'), import('/tsndr/index.js'),
+        import('/bench/core.mjs')]);
+      return c.measure(l, j, fx, { tsndr: t });
     }, fixture);
     add('chromium', r);
     // cold start: a page of a new browser imports the library and verifies
@@ -57,7 +61,8 @@ add('node', await measure(lib, jose, fixture));
           runs.push(await p.evaluate(async ({ lib, url, fx }) => {
             const t0 = performance.now();
             const m = await import(url);
-            await m.jwtVerify(fx.fresh[0], m.createLocalJWKSet(fx.jwks));
+            if (lib === 'tsndr') await m.verify(fx.fresh[0], fx.jwks.keys[0], { algorithm: 'ES256', throwError: true });
+            else await m.jwtVerify(fx.fresh[0], m.createLocalJWKSet(fx.jwks));
             return (performance.now() - t0) * 1000;
           }, { lib, url, fx: fixture }));
         } finally {
@@ -66,7 +71,8 @@ add('node', await measure(lib, jose, fixture));
       }
       return runs.sort((a, b) => a - b)[2];
     };
-    rows.push(['chromium', 'cold', await coldPage('edgetoken', '/pkg/browser.js'), await coldPage('jose', '/jose/index.js')]);
+    rows.push(['chromium', 'cold', await coldPage('edgetoken', '/pkg/browser.js'), await coldPage('jose', '/jose/index.js'),
+      await coldPage('tsndr', '/tsndr/index.js')]);
   } finally {
     await browser.close();
     await server.close();
@@ -80,7 +86,8 @@ function bundleWorker(dir, entry, outfile) {
   execFileSync(path.join(repo, 'node_modules', '.bin', 'esbuild'), [entry, '--bundle', '--format=esm', '--platform=neutral',
     '--main-fields=module,main', '--conditions=workerd,worker,browser', '--external:*.wasm', `--outfile=${outfile}`,
     '--log-level=error', `--alias:edgetoken=${path.join(repo, 'pkg', 'workerd.js')}`,
-    `--alias:jose=${path.join(repo, 'node_modules', 'jose', 'dist', 'webapi', 'index.js')}`], { cwd: dir });
+    `--alias:jose=${path.join(repo, 'node_modules', 'jose', 'dist', 'webapi', 'index.js')}`,
+    `--alias:@tsndr/cloudflare-worker-jwt=${path.join(tsndrDir, 'index.js')}`], { cwd: dir });
 }
 
 // workerd: one worker bundled with esbuild as wrangler would, both libraries inside.
@@ -88,8 +95,9 @@ function bundleWorker(dir, entry, outfile) {
   const dir = mkdtempSync(path.join(tmpdir(), 'edgetoken-bench-'));
   try {
     writeFileSync(path.join(dir, 'worker.mjs'), `import * as lib from 'edgetoken'; import * as jose from 'jose';
+      import * as tsndr from '@tsndr/cloudflare-worker-jwt';
       import { measure } from ${JSON.stringify(path.join(repo, 'bench', 'core.mjs'))};
-      export default { async fetch(request) { return Response.json(await measure(lib, jose, await request.json())); } };`);
+      export default { async fetch(request) { return Response.json(await measure(lib, jose, await request.json(), { tsndr })); } };`);
     bundleWorker(dir, 'worker.mjs', 'out/worker.js');
     writeFileSync(path.join(dir, 'out', 'edgetoken_bg.wasm'), readFileSync(path.join(repo, 'pkg', 'edgetoken_bg.wasm')));
     const mf = new Miniflare({ compatibilityDate: '2025-09-01', modules: true, modulesRoot: path.join(dir, 'out'),
@@ -118,11 +126,14 @@ function bundleWorker(dir, entry, outfile) {
       }
       return runs.sort((a, b) => a - b)[2];
     };
+    const worker = (use) => `export default { async fetch(r) { const f = await r.json(); ${use} return new Response('ok'); } };`;
     const verifyWith = (name) => `import * as m from '${name}';
-      export default { async fetch(r) { const f = await r.json(); await m.jwtVerify(f.token, m.createLocalJWKSet(f.jwks)); return new Response('ok'); } };`;
-    const empty = await firstRequest('export default { async fetch(r) { await r.json(); return new Response(\'ok\'); } };');
+      ${worker('await m.jwtVerify(f.token, m.createLocalJWKSet(f.jwks));')}`;
+    const empty = await firstRequest(worker(''));
     rows.push(['workerd', 'cold', Math.max(0, (await firstRequest(verifyWith('edgetoken'))) - empty),
-      Math.max(0, (await firstRequest(verifyWith('jose'))) - empty)]);
+      Math.max(0, (await firstRequest(verifyWith('jose'))) - empty),
+      Math.max(0, (await firstRequest(`import * as m from '@tsndr/cloudflare-worker-jwt';
+        ${worker("await m.verify(f.token, f.jwks.keys[0], { algorithm: 'ES256', throwError: true });")}`)) - empty)]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -141,15 +152,21 @@ const coldOurs = cold(`const t0 = performance.now(); const { createLocalJWKSet, 
   const f = ${coldArgs}; await jwtVerify(f.token, createLocalJWKSet(f.jwks)); console.log(performance.now() - t0);`);
 const coldTheirs = cold(`const t0 = performance.now(); const { createLocalJWKSet, jwtVerify } = await import('jose');
   const f = ${coldArgs}; await jwtVerify(f.token, createLocalJWKSet(f.jwks)); console.log(performance.now() - t0);`);
-rows.push(['node', 'cold', coldOurs, coldTheirs]);
+const coldTsndr = cold(`const t0 = performance.now(); const { verify } = await import('@tsndr/cloudflare-worker-jwt');
+  const f = ${coldArgs}; await verify(f.token, f.jwks.keys[0], { algorithm: 'ES256', throwError: true });
+  console.log(performance.now() - t0);`);
+rows.push(['node', 'cold', coldOurs, coldTheirs, coldTsndr]);
 // keep the rows of one runtime together
 rows.sort((a, b) => ['node', 'chromium', 'workerd'].indexOf(a[0]) - ['node', 'chromium', 'workerd'].indexOf(b[0]));
 
 console.log(`edgetoken bench  node ${process.version}  ${new Date().toISOString().slice(0, 10)}  (µs per call, medians)`);
-console.log(`${'runtime'.padEnd(9)} ${'case'.padEnd(7)} ${'edgetoken'.padStart(10)} ${'jose'.padStart(10)} ${'ratio'.padStart(8)}`);
-for (const [runtime, name, ours, theirs] of rows) {
-  const ratio = theirs > 0 ? (ours / theirs).toFixed(3) : 'n/a';
-  console.log(`${runtime.padEnd(9)} ${name.padEnd(7)} ${fmt(ours).padStart(10)} ${fmt(theirs).padStart(10)} ${ratio.padStart(8)}`);
+console.log(`${'runtime'.padEnd(9)} ${'case'.padEnd(7)} ${'edgetoken'.padStart(10)} ${'jose'.padStart(10)} ${'ratio'.padStart(8)}`
+  + ` ${'tsndr'.padStart(10)} ${'ratio'.padStart(8)}`);
+// ours/theirs, n/a where theirs is not measured (or measures as nothing)
+const ratio = (ours, theirs) => (theirs > 0 ? (ours / theirs).toFixed(3) : 'n/a');
+for (const [runtime, name, ours, theirs, third] of rows) {
+  console.log(`${runtime.padEnd(9)} ${name.padEnd(7)} ${fmt(ours).padStart(10)} ${fmt(theirs).padStart(10)} ${ratio(ours, theirs).padStart(8)}`
+    + ` ${(third === undefined ? 'n/a' : fmt(third)).padStart(10)} ${ratio(ours, third).padStart(8)}`);
 }
 for (const name of ['full', 'verify']) {
   const s = entrySize(name);
