@@ -6,7 +6,7 @@ import * as core from './core.js';
 import { JWKSInvalid, OptionsInvalid } from './errors.js';
 import { errors } from './errors-remote.js';
 import {
-  addClasses, answer, call, inputWriter, optionsText, rethrow, toClass, tokenText,
+  addClasses, answer, call, inputWriter, optionsText, ready, rethrow, toClass, tokenText,
 } from './calls.js';
 import { verifyRequestWith } from './request.js';
 
@@ -28,6 +28,7 @@ const remoteSets = new WeakMap();
  * `exportCache()` to start from).
  */
 export function createRemoteJWKSet(url, options) {
+  ready(wasm.initSync);
   const { cache, ...rest } = options ?? {};
   const inner = call((u, o) => new wasm.RemoteKeySet(u, o), String(url), rest);
   const set = Object.freeze({
@@ -115,6 +116,7 @@ export const verifyRequest = verifyRequestWith(jwtVerify);
  * `jwks_uri` and, when present, `token_endpoint`). Options: `timeoutDuration`, `headers`.
  */
 export async function discover(issuer, options) {
+  ready(wasm.initSync);
   return JSON.parse(await wasm.discover(String(issuer), options).catch(rethrow));
 }
 
@@ -125,6 +127,7 @@ export async function discover(issuer, options) {
  * `createRemoteJWKSet`.
  */
 export function cotter({ apiKeyId, baseUrl = 'https://www.cotter.app', issuer, ...remoteOptions } = {}) {
+  ready(wasm.initSync);
   if (typeof apiKeyId !== 'string' || !apiKeyId) throw new OptionsInvalid('cotter(): apiKeyId is required');
   const base = String(baseUrl).replace(/\/+$/, '');
   const [jwksUrl, tokenEndpoint] = wasm.cotterUrls(base, apiKeyId);

@@ -1,9 +1,11 @@
 // Browser entry: compile the wasm next to this file (while it downloads,
-// where the server sends application/wasm) and instantiate it.
+// where the server sends application/wasm); it is instantiated at first
+// use (see `deferInit` in calls.js).
 import { initSync } from './edgetoken.js';
 import { compileWasm } from './load.js';
+import { deferInit } from './calls.js';
 
-initSync({ module: await compileWasm(new URL('./edgetoken_bg.wasm', import.meta.url)) });
+deferInit(initSync, await compileWasm(new URL('./edgetoken_bg.wasm', import.meta.url)));
 
 export * from './api.js';
 export * from './session.js';

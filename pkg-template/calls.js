@@ -3,6 +3,27 @@
 // takes (JSON text, strings).
 import * as E from './errors.js';
 
+// Instantiation waits for first use: each entry hands its glue's
+// `initSync` and the wasm (a compiled module, or a function answering the
+// bytes) to `deferInit`, and `ready(initSync)` runs it once, before the
+// glue is first used (creating a key set, decoding, a remote set,
+// discovery). Importing edgetoken costs no instantiation, and in Node no
+// wasm read or compile either, until it is used.
+const pending = new Map();
+
+/** Defers `initSync` (a wasm-bindgen glue's) with `wasm` to `ready(initSync)`. */
+export function deferInit(initSync, wasm) {
+  pending.set(initSync, wasm);
+}
+
+/** Runs the deferred `initSync` of a glue, if it has not run yet. */
+export function ready(initSync) {
+  const wasm = pending.get(initSync);
+  if (wasm === undefined) return;
+  initSync({ module: typeof wasm === 'function' ? wasm() : wasm });
+  pending.delete(initSync);
+}
+
 const classes = new Map(Object.values(E.errors).map((C) => [C.code, C]));
 
 /** Makes `toClass` know more classes (the full entry's, of errors-remote.js). */

@@ -5,7 +5,7 @@
 import * as wasm from './edgetoken.js';
 import { JWKSInvalid, OptionsInvalid } from './errors.js';
 import {
-  answer, call, inputWriter, optionValues, optionsText, rethrow, sameValues, tokenText, valuesText,
+  answer, call, inputWriter, optionValues, optionsText, ready, rethrow, sameValues, tokenText, valuesText,
 } from './calls.js';
 import { verifyRequestWith } from './request.js';
 
@@ -19,6 +19,7 @@ const keySets = new WeakMap();
  * ES256 verification are skipped; see `skipped`.
  */
 export function createLocalJWKSet(jwks) {
+  ready(wasm.initSync);
   let text = jwks;
   if (typeof jwks !== 'string') {
     if (jwks === null || typeof jwks !== 'object' || Array.isArray(jwks)) {
@@ -125,11 +126,13 @@ function verifierFor(set, options) {
 
 /** Decodes a JWT's claims. Does NOT verify anything. */
 export function decodeJwt(jwt) {
+  ready(wasm.initSync);
   return JSON.parse(call(wasm.decode, tokenText(jwt), 1));
 }
 
 /** Decodes a token's protected header. Does NOT verify anything. */
 export function decodeProtectedHeader(token) {
+  ready(wasm.initSync);
   return JSON.parse(call(wasm.decode, tokenText(token), 0));
 }
 

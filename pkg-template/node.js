@@ -1,8 +1,10 @@
-// Node entry: instantiate the wasm synchronously from the package's file.
+// Node entry: the wasm is read from the package's file, compiled and
+// instantiated synchronously at first use (see `deferInit` in calls.js).
 import { readFileSync } from 'node:fs';
 import { initSync } from './edgetoken.js';
+import { deferInit } from './calls.js';
 
-initSync({ module: readFileSync(new URL('./edgetoken_bg.wasm', import.meta.url)) });
+deferInit(initSync, () => readFileSync(new URL('./edgetoken_bg.wasm', import.meta.url)));
 
 export * from './api.js';
 export * from './session.js';

@@ -1,9 +1,10 @@
 // Verify-only browser entry: compile the verify-only wasm next to this file
-// (while it downloads, where the server sends application/wasm) and
-// instantiate it.
+// (while it downloads, where the server sends application/wasm); it is
+// instantiated at first use (see `deferInit` in calls.js).
 import { initSync } from './edgetoken_verify.js';
 import { compileWasm } from './load.js';
+import { deferInit } from './calls.js';
 
-initSync({ module: await compileWasm(new URL('./edgetoken_verify_bg.wasm', import.meta.url)) });
+deferInit(initSync, await compileWasm(new URL('./edgetoken_verify_bg.wasm', import.meta.url)));
 
 export * from './verify-core.js';

@@ -90,3 +90,32 @@ test('the demo page verifies an example token and rejects a tampered one', async
   assert.match(await page.textContent('#detail'), /claim: aud\nreason: check_failed/);
   assert.deepEqual(errorsSeen, []);
 });
+
+test('importing instantiates nothing; the first use instantiates once (both entries)', async () => {
+  const rfc = JSON.parse(readFileSync(new URL('../vectors/rfc7515-a3.json', import.meta.url)));
+  const p = await browser.newPage();
+  try {
+    // a page of the same origin that loads no edgetoken of its own
+    await p.goto(`${server.url}pkg/package.json`);
+    const r = await p.evaluate(async ({ token, public_jwk: jwk }) => {
+      let made = 0;
+      const { Instance } = WebAssembly;
+      WebAssembly.Instance = class extends Instance { constructor(...a) { super(...a); made += 1; } };
+      const out = {};
+      for (const url of ['/pkg/browser.js', '/pkg/verify-browser.js']) {
+        const start = made;
+        const m = await import(url);
+        const imported = made - start;
+        const { alg } = m.decodeProtectedHeader(token);
+        const used = made - start;
+        m.decodeJwt(token);
+        m.createLocalJWKSet({ keys: [jwk] });
+        out[url] = [imported, used, made - start, alg];
+      }
+      return out;
+    }, rfc);
+    assert.deepEqual(r, { '/pkg/browser.js': [0, 1, 1, 'ES256'], '/pkg/verify-browser.js': [0, 1, 1, 'ES256'] });
+  } finally {
+    await p.close();
+  }
+});

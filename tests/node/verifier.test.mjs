@@ -133,8 +133,8 @@ test('jwtVerify keeps each distinct options object correct while reusing parsed 
 test('tokens cross into the wasm correctly after its memory grows', async () => {
   // the glue module of the entry under test (the same instance the entry uses)
   const glue = await import(entry === 'edgetoken' ? '../../pkg/edgetoken.js' : '../../pkg/edgetoken_verify.js');
-  const { memory } = glue.initSync();
   const set = createLocalJWKSet({ keys: [key.jwk] });
+  const { memory } = glue.initSync(); // instantiated by now: its exports
   const first = await joseJwt(key, { sub: 'first', exp: now() + 60 });
   assert.equal((await jwtVerify(first, set)).payload.sub, 'first');
   // large tokens, kept by the cache, until the memory grows (which
