@@ -22,6 +22,7 @@ mod remote;
 mod session;
 
 use crate::text::cat;
+use crate::error::Error;
 use crate::{json, jwk, token, verify};
 use errors::{to_js_error, JsResult};
 use js_sys::{Array, Uint8Array};
@@ -122,7 +123,9 @@ pub fn key_set_cache_stats(keys: &KeySet) -> String {
 #[wasm_bindgen]
 pub struct Verifier {
     keys: jwk::JwkSet,
-    opts: crate::claims::VerifyOptions,
+    // (in a cell: `verify` takes `&self`, so JS code it calls may use this
+    // verifier too)
+    opts: core::cell::RefCell<crate::claims::VerifyOptions>,
     fixed_now: bool,
     cache: alloc::rc::Rc<core::cell::RefCell<crate::token_cache::TokenCache>>,
 }
@@ -135,43 +138,44 @@ impl Verifier {
     pub fn new(keys: &KeySet, options: Option<String>) -> JsResult<Verifier> {
         let (opts, fixed_now) = options::verify_options(options).map_err(|e| to_js_error(&e.into()))?;
         opts.validate().map_err(|e| to_js_error(&e.into()))?;
-        Ok(Verifier { keys: keys.inner.clone(), opts, fixed_now, cache: keys.cache.clone() })
+        Ok(Verifier { keys: keys.inner.clone(), opts: opts.into(), fixed_now, cache: keys.cache.clone() })
     }
 
     /// Verifies the token the JS side wrote into the first `len` bytes of
     /// the input buffer (see `inputBuffer`; a `len` past the buffer is a
     /// token over the size cap); returns its cache entry id (see `json`).
-    pub fn verify(&mut self, len: usize) -> JsResult<u32> {
-        with_input(len, |token| self.check(token))
+    pub fn verify(&self, len: usize) -> JsResult<u32> {
+        // the clock first: nothing may call into JS while the token is read
+        let now = (!self.fixed_now).then(|| crate::num::floor(js_sys::Date::now() / 1000.0));
+        with_input(len, |token| {
+            let mut opts = self.opts.try_borrow_mut().ok()?;
+            if let Some(now) = now {
+                opts.now = now;
+            }
+            let mut cache = self.cache.try_borrow_mut().ok()?;
+            Some(match cache.lookup_id(token, &opts) {
+                Some(hit) => hit,
+                None => verify::jwt_verify_into_cache(token, &self.keys, &opts, &mut cache),
+            })
+        })
     }
-}
-
-impl Verifier {
-    fn check(&mut self, token: &str) -> JsResult<u32> {
-        if !self.fixed_now {
-            self.opts.now = crate::num::floor(js_sys::Date::now() / 1000.0);
-        }
-        let mut cache = self.cache.borrow_mut();
-        if let Some(hit) = cache.lookup_id(token, &self.opts) {
-            return hit.map_err(|e| to_js_error(&e));
-        }
-        verify::jwt_verify_into_cache(token, &self.keys, &self.opts, &mut cache).map_err(|e| to_js_error(&e))
-    }
-
 }
 
 #[wasm_bindgen]
 impl Verifier {
     /// `[protectedHeaderJson, payloadJson]` of an entry id.
     pub fn json(&self, id: u32) -> JsResult<Array> {
-        entry_json(&self.cache.borrow(), id)
+        entry_json(&self.cache, id)
     }
 }
 
-/// `[protectedHeaderJson, payloadJson]` of a cache entry id.
-fn entry_json(tokens: &crate::token_cache::TokenCache, id: u32) -> JsResult<Array> {
-    let jwt = tokens.by_id(id).ok_or_else(|| errors::coded("ERR_JOSE_GENERIC", "unknown cache entry"))?;
-    Ok(Array::of2(&JsValue::from_str(&jwt.header.json), &JsValue::from_str(&jwt.claims_json)))
+/// `[protectedHeaderJson, payloadJson]` of a cache entry id. (The texts
+/// are copied out before any JS is called, so JS code that calls
+/// edgetoken again finds the cache free.)
+fn entry_json(tokens: &core::cell::RefCell<crate::token_cache::TokenCache>, id: u32) -> JsResult<Array> {
+    let texts = tokens.try_borrow().ok().and_then(|t| t.by_id(id).map(|jwt| (jwt.header.json.clone(), jwt.claims_json.clone())));
+    let (header, claims) = texts.ok_or_else(|| errors::coded("ERR_JOSE_GENERIC", "unknown cache entry"))?;
+    Ok(Array::of2(&JsValue::from(header), &JsValue::from(claims)))
 }
 
 // Where the JS side writes tokens as UTF-8 (with `TextEncoder.encodeInto`,
@@ -180,19 +184,25 @@ fn entry_json(tokens: &crate::token_cache::TokenCache, id: u32) -> JsResult<Arra
 static INPUT: crate::es256::sync::Lock<Vec<u8>> = crate::es256::sync::Lock::new(Vec::new());
 
 /// Runs `f` on the token the JS side wrote into the first `len` bytes of
-/// the input buffer. `len` is the token's full length in bytes, which is
-/// past the buffer for a token over the size cap: that is `TokenTooLarge`.
-fn with_input<T>(len: usize, f: impl FnOnce(&str) -> JsResult<T>) -> JsResult<T> {
+/// the input buffer, then turns its error into a JS error. `len` is the
+/// token's full length in bytes, which is past the buffer for a token over
+/// the size cap: that is `TokenTooLarge`.
+///
+/// `f` must not call into JS: JS code could verify another token, writing
+/// it into the buffer while `f` reads this one. So the clock is read before,
+/// and errors become JS errors after. `f` answers `None` when the state it
+/// needs is in use (edgetoken was called from JS code it called), and so
+/// does this buffer's lock: that call fails instead of waiting forever.
+fn with_input<T>(len: usize, f: impl FnOnce(&str) -> Option<Result<T, Error>>) -> JsResult<T> {
     if len > token::MAX_TOKEN_BYTES {
         let e = crate::error::ParseError::TooLarge { max: token::MAX_TOKEN_BYTES, actual: len };
         return Err(to_js_error(&e.into()));
     }
-    INPUT
-        .with(|buf| match buf.get(..len).map(core::str::from_utf8) {
-            Some(Ok(token)) => f(token),
-            _ => Err(errors::coded("ERR_JWS_INVALID", "the input buffer holds no UTF-8 token")),
-        })
-        .unwrap_or_else(|| Err(errors::coded("ERR_JWS_INVALID", "the input buffer is in use")))
+    let outcome = INPUT.try_with(|buf| buf.get(..len).and_then(|b| core::str::from_utf8(b).ok()).and_then(f));
+    match outcome.flatten() {
+        Some(result) => result.map_err(|e| to_js_error(&e)),
+        None => Err(errors::coded("ERR_JOSE_GENERIC", "the token buffer is in use (a nested call) or not UTF-8")),
+    }
 }
 
 /// Makes the input buffer `len` bytes long and answers its offset in the

@@ -34,6 +34,17 @@ impl<T> Lock<T> {
     }
 }
 
+impl<T> Lock<T> {
+    /// Runs `f` on the value if the lock is free; `None` when it is held
+    /// (or, with `std`, poisoned). Never waits.
+    pub fn try_with<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
+        #[cfg(feature = "std")]
+        return self.inner.try_lock().ok().map(|mut guard| f(&mut guard));
+        #[cfg(not(feature = "std"))]
+        return self.inner.try_lock().map(|mut guard| f(&mut guard));
+    }
+}
+
 impl<T> fmt::Debug for Lock<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Lock")

@@ -248,18 +248,28 @@ impl RemoteKeySet {
             opts.validate().map_err(|e| js_err(e.into()))?;
             // A repeat token skips the signature while the keys are usable
             // without a fetch; its claims are validated again either way.
-            if remote.cache.borrow().keys_usable(now()) {
-                if let Some(hit) = remote.tokens.borrow_mut().lookup(&text, &opts) {
-                    let jwt = hit.map_err(js_err)?;
-                    return Ok(Array::of2(&JsValue::from_str(&jwt.header.json), &JsValue::from_str(&jwt.claims_json)).into());
+            // (Texts are copied out of the caches before any JS is called,
+            // so JS code that calls edgetoken again finds them free.)
+            let texts = |jwt: &verify::VerifiedJwt| (jwt.header.json.clone(), jwt.claims_json.clone());
+            let answer = |(header, claims): (String, String)| Ok(Array::of2(&header.into(), &claims.into()).into());
+            let t = now();
+            if remote.cache.try_borrow().is_ok_and(|c| c.keys_usable(t)) {
+                let cached = remote.tokens.try_borrow_mut().ok().and_then(|mut tokens| tokens.lookup(&text, &opts).map(|hit| hit.map(texts)));
+                if let Some(hit) = cached {
+                    return answer(hit.map_err(js_err)?);
                 }
             }
             let (jws, key) = verified(remote.clone(), &text).await?;
             let jwt = verify::parse_jwt(jws).map_err(js_err)?;
             verify::validate_jwt(&jwt, &opts).map_err(js_err)?;
-            let mut tokens = remote.tokens.borrow_mut();
-            let jwt = tokens.insert(&text, jwt, &key.key, now()).ok_or_else(|| js_err(crate::error::Error::Signature))?;
-            Ok(Array::of2(&JsValue::from_str(&jwt.header.json), &JsValue::from_str(&jwt.claims_json)).into())
+            let t = now();
+            let verified_texts = texts(&jwt);
+            // remembered when the cache is free (it always is, unless JS
+            // code called from here is verifying too)
+            if let Ok(mut tokens) = remote.tokens.try_borrow_mut() {
+                tokens.insert(&text, jwt, &key.key, t);
+            }
+            answer(verified_texts)
         })
     }
 
@@ -349,7 +359,9 @@ impl RemoteKeySet {
 #[wasm_bindgen]
 pub struct RemoteVerifier {
     remote: Rc<Remote>,
-    opts: crate::claims::VerifyOptions,
+    // (in a cell: `hit` takes `&self`, so JS code it calls may use this
+    // verifier too)
+    opts: RefCell<crate::claims::VerifyOptions>,
     fixed_now: bool,
 }
 
@@ -360,28 +372,31 @@ impl RemoteVerifier {
     pub fn new(set: &RemoteKeySet, options: Option<String>) -> JsResult<RemoteVerifier> {
         let (opts, fixed_now) = options::verify_options(options).map_err(|e| js_err(e.into()))?;
         opts.validate().map_err(|e| js_err(e.into()))?;
-        Ok(RemoteVerifier { remote: set.inner.clone(), opts, fixed_now })
+        Ok(RemoteVerifier { remote: set.inner.clone(), opts: opts.into(), fixed_now })
     }
 
     /// The token the JS side wrote into the input buffer (`len` bytes; see
     /// `inputBuffer`), if the set's cache holds it and its keys are usable
     /// now without a fetch: its cache entry id once its claims pass again
     /// (their error otherwise). -1 when it must be verified in full.
-    pub fn hit(&mut self, len: usize) -> JsResult<f64> {
-        if !self.fixed_now {
-            self.opts.now = crate::num::floor(Date::now() / 1000.0);
-        }
-        if !self.remote.cache.borrow().keys_usable(now()) {
+    pub fn hit(&self, len: usize) -> JsResult<f64> {
+        // the clock first: nothing may call into JS while the token is read
+        let t = now();
+        if !self.remote.cache.try_borrow().is_ok_and(|c| c.keys_usable(t)) {
             return Ok(-1.0);
         }
-        super::with_input(len, |token| match self.remote.tokens.borrow_mut().lookup_id(token, &self.opts) {
-            Some(verdict) => verdict.map(f64::from).map_err(js_err),
-            None => Ok(-1.0),
+        super::with_input(len, |token| {
+            let mut opts = self.opts.try_borrow_mut().ok()?;
+            if !self.fixed_now {
+                opts.now = crate::num::floor(t);
+            }
+            let mut tokens = self.remote.tokens.try_borrow_mut().ok()?;
+            Some(tokens.lookup_id(token, &opts).map_or(Ok(-1.0), |verdict| verdict.map(f64::from)))
         })
     }
 
     /// `[protectedHeaderJson, payloadJson]` of an entry id.
     pub fn json(&self, id: u32) -> JsResult<Array> {
-        super::entry_json(&self.remote.tokens.borrow(), id)
+        super::entry_json(&self.remote.tokens, id)
     }
 }

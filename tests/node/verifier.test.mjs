@@ -150,3 +150,39 @@ test('tokens cross into the wasm correctly after its memory grows', async () => 
   assert.equal((await jwtVerify(first, set)).payload.sub, 'first');
   assert.equal((await createVerifier(set).verify(second)).payload.sub, 'second');
 });
+
+test('JS code that edgetoken calls while verifying may verify too: nothing is mixed up or locked', async () => {
+  const set = createLocalJWKSet({ keys: [key.jwk] });
+  const stranger = await newKey('v1');
+  const forged = await joseJwt(stranger, { sub: 'forged', exp: now() + 60 });
+  const other = await joseJwt(key, { sub: 'other', exp: now() + 60 });
+  // a setter every error edgetoken makes in the wasm runs (it sets `code`),
+  // which verifies other tokens the first time
+  const nested = [];
+  let ran = false;
+  Object.defineProperty(Error.prototype, 'code', {
+    configurable: true,
+    set(v) {
+      Object.defineProperty(this, 'code', { value: v, writable: true, enumerable: true, configurable: true });
+      if (ran) return;
+      ran = true;
+      nested.push(jwtVerify(other, set), createVerifier(set).verify(other), jwtVerify(`${other}x`, set));
+    },
+  });
+  let outer;
+  try {
+    outer = await jwtVerify(forged, set).then(() => 'accepted', (e) => e.code);
+  } finally {
+    delete Error.prototype.code;
+  }
+  assert.equal(outer, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
+  assert.equal(nested.length, 3, 'the nested verifications ran');
+  const [a, b, c] = await Promise.allSettled(nested);
+  assert.equal(a.value.payload.sub, 'other');
+  assert.equal(b.value.payload.sub, 'other');
+  assert.equal(c.reason.code, 'ERR_JWS_INVALID');
+  // nothing was mixed up: the forged token stays refused, the other one is cached once
+  await assert.rejects(jwtVerify(forged, set), errors.JWSSignatureVerificationFailed);
+  assert.equal((await jwtVerify(other, set)).payload.sub, 'other');
+  assert.equal(set.cacheStats().entries, 1);
+});
