@@ -8,6 +8,10 @@
 //! (plain data) until that fetch completes. It gives up waiting after the
 //! fetch timeout and fetches itself, so a cancelled request cannot strand
 //! the others.
+//!
+//! The clock (`Date.now`, a JS call) is read before a cache is borrowed,
+//! and errors become JS errors after, so JS code that runs meanwhile finds
+//! the caches free.
 
 use crate::prelude::*;
 
@@ -79,8 +83,9 @@ enum Step {
 
 impl Remote {
     fn step(&self, kid: Option<&str>, may_fetch: bool) -> Result<Step, Error> {
+        let t = now();
         let cache = self.cache.borrow();
-        Ok(match cache.plan(now(), kid, may_fetch)? {
+        Ok(match cache.plan(t, kid, may_fetch)? {
             Plan::Use(k) => Step::Use(k.clone()),
             Plan::UseAndRefresh(k) => Step::Refresh(k.clone()),
             Plan::Fetch => Step::Fetch,
@@ -168,7 +173,8 @@ impl Remote {
             Step::Refresh(k) => {
                 // Best effort and unawaited: on workerd it may be cancelled
                 // when this request ends; the cache then retries later.
-                self.cache.borrow_mut().refresh_started(now());
+                let t = now();
+                self.cache.borrow_mut().refresh_started(t);
                 let p = self.fetch_promise();
                 spawn_local(async move {
                     let _ = JsFuture::from(p).await;
@@ -287,11 +293,13 @@ impl RemoteKeySet {
     /// Refetches now (jose's `reload()`); rejects with the fetch error if
     /// the fetch fails.
     pub fn reload(&self) -> Promise {
-        self.inner.cache.borrow_mut().invalidate(now());
+        let t = now();
+        self.inner.cache.borrow_mut().invalidate(t);
         let remote = self.inner.clone();
         future_to_promise(async move {
             remote.fetch().await;
-            let state = remote.cache.borrow().state(now());
+            let t = now();
+            let state = remote.cache.borrow().state(t);
             match state.last_error {
                 Some((e, _)) if !state.fresh => Err(js_err(e.into())),
                 _ => Ok(JsValue::UNDEFINED),
@@ -302,19 +310,22 @@ impl RemoteKeySet {
     /// Keys are cached and younger than their max-age.
     #[wasm_bindgen(getter)]
     pub fn fresh(&self) -> bool {
-        self.inner.cache.borrow().state(now()).fresh
+        let t = now();
+        self.inner.cache.borrow().state(t).fresh
     }
 
     /// A refetch for an unknown `kid` is held back.
     #[wasm_bindgen(getter, js_name = coolingDown)]
     pub fn cooling_down(&self) -> bool {
-        self.inner.cache.borrow().state(now()).cooling_down
+        let t = now();
+        self.inner.cache.borrow().state(t).cooling_down
     }
 
     /// The cache state: `{ fresh, coolingDown, servingStale, keys,
     /// fetchedAt, expiresAt, lastError }` (times in ms since the epoch).
     pub fn state(&self) -> JsValue {
-        let s = self.inner.cache.borrow().state(now());
+        let t = now();
+        let s = self.inner.cache.borrow().state(t);
         let o = Object::new();
         let ms = |t: Option<f64>| t.map_or(JsValue::NULL, |t| JsValue::from(to_ms(t)));
         set(&o, "fresh", &s.fresh.into());
@@ -348,7 +359,9 @@ impl RemoteKeySet {
     #[wasm_bindgen(js_name = importCache)]
     pub fn import_cache(&self, jwks_json: String, fetched_at_ms: f64, expires_at_ms: f64) -> JsResult<()> {
         let snapshot = Snapshot { jwks_json, fetched_at: fetched_at_ms / 1000.0, expires_at: expires_at_ms / 1000.0 };
-        self.inner.cache.borrow_mut().import(now(), snapshot).map_err(js_err)
+        let t = now();
+        let imported = self.inner.cache.borrow_mut().import(t, snapshot);
+        imported.map_err(js_err)
     }
 }
 

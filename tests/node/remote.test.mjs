@@ -92,6 +92,36 @@ test('repeat tokens on a remote set: answered from its cache, claims checked on 
   assert.equal(await code(jwtVerify(token, JWKS, { audience: 'api' })), 'ERR_JWKS_NO_MATCHING_KEY');
 });
 
+test('JS code run by the clock may verify with the same remote set', async () => {
+  const JWKS = fresh();
+  const cached = await joseJwt(k1, claims({ sub: 'cached' }));
+  await jwtVerify(cached, JWKS);
+  const first = await joseJwt(k1, claims({ sub: 'first' }));
+  const realNow = Date.now;
+  const nested = [];
+  let inside = false;
+  // edgetoken reads the clock through Date.now; this one verifies meanwhile
+  Date.now = () => {
+    if (!inside && nested.length < 50) {
+      inside = true;
+      nested.push(jwtVerify(cached, JWKS), jwtVerify(first, JWKS));
+      inside = false;
+    }
+    return realNow();
+  };
+  let outer;
+  try {
+    outer = await Promise.all([jwtVerify(cached, JWKS), jwtVerify(first, JWKS), JWKS.reload()]);
+  } finally {
+    Date.now = realNow;
+  }
+  assert.equal(outer[0].payload.sub, 'cached');
+  assert.equal(outer[1].payload.sub, 'first');
+  assert.ok(nested.length > 0);
+  const subs = (await Promise.all(nested)).map((r) => r.payload.sub);
+  assert.deepEqual([...new Set(subs)].sort(), ['cached', 'first']);
+});
+
 test('Cache-Control max-age=1 is honoured', async () => {
   const JWKS = fresh();
   srv.state.cacheControl = 'public, max-age=1';
