@@ -6,7 +6,7 @@ import * as core from './core.js';
 import { JWKSInvalid, OptionsInvalid } from './errors.js';
 import { errors } from './errors-remote.js';
 import {
-  addClasses, answer, call, inputWriter, optionsText, ready, rethrow, toClass, tokenText,
+  addClasses, answer, call, inputWriter, optionsText, ready, rethrow, toClass, tokenText, verifierCache,
 } from './calls.js';
 import { verifyRequestWith } from './request.js';
 
@@ -62,9 +62,13 @@ export function createRemoteJWKSet(url, options) {
   return set;
 }
 
-// Per remote set: a RemoteVerifier per distinct options (their JSON, as
-// optionsText makes it), and the parsed results by cache entry id.
-const remoteVerifiers = new WeakMap();
+// Per remote set: a RemoteVerifier per distinct options, kept with the
+// options' JSON for the fetching path (see verifierCache in calls.js), and
+// the parsed results by cache entry id.
+const remoteVerifierFor = verifierCache((remote, text) => ({
+  text, v: call((r, o) => new wasm.RemoteVerifier(r, o), remote, text),
+}));
+const parsedByRemote = new WeakMap();
 const put = inputWriter(wasm.inputBuffer, wasm.initSync);
 
 /** Verifies a JWT (ES256 only) and its claims, as jose's `jwtVerify`. */
@@ -72,18 +76,12 @@ export async function jwtVerify(jwt, keySet, options) {
   const remote = remoteSets.get(keySet);
   if (!remote) return core.jwtVerify(jwt, keySet, options);
   const token = tokenText(jwt);
-  const text = optionsText(options);
-  let of = remoteVerifiers.get(remote);
-  if (!of) remoteVerifiers.set(remote, (of = { byText: new Map(), parsed: new Map() }));
-  let v = of.byText.get(text ?? '');
-  if (!v) {
-    v = call((r, o) => new wasm.RemoteVerifier(r, o), remote, text);
-    if (of.byText.size >= 32) of.byText.delete(of.byText.keys().next().value);
-    of.byText.set(text ?? '', v);
-  }
+  const { text, v } = remoteVerifierFor(remote, options);
+  let parsed = parsedByRemote.get(remote);
+  if (!parsed) parsedByRemote.set(remote, (parsed = new Map()));
   // a repeat token, while the keys are usable: answered at once
   const id = call((n) => v.hit(n), put(token));
-  if (id >= 0) return answer(of.parsed, id, v);
+  if (id >= 0) return answer(parsed, id, v);
   const [header, payload] = await remote.jwtVerify(token, text).catch(rethrow);
   return { payload: JSON.parse(payload), protectedHeader: JSON.parse(header) };
 }

@@ -72,7 +72,7 @@ const plain = (v) => (typeof v === 'string' || typeof v === 'number' || typeof v
  * receives it (`undefined` when absent; inherited options and getters
  * count); `currentDate` as its time in ms (null unless a Date).
  */
-export function optionValues(options) {
+function optionValues(options) {
   return OPTION_NAMES.map((name) => {
     const v = options[name];
     return v === undefined ? v : name === 'currentDate' ? (v instanceof Date ? v.getTime() : null) : plain(v);
@@ -80,16 +80,46 @@ export function optionValues(options) {
 }
 
 /** Whether two `optionValues` answers are the same options. */
-export const sameValues = (a, b) => a.every((x, i) => x === b[i]
+const sameValues = (a, b) => a.every((x, i) => x === b[i]
   || (Array.isArray(x) && Array.isArray(b[i]) && x.length === b[i].length && x.every((y, j) => y === b[i][j])));
 
 /** `optionValues` as the JSON the core reads. */
-export function valuesText(values) {
+function valuesText(values) {
   const out = {};
   values.forEach((v, i) => {
     if (v !== undefined) out[OPTION_NAMES[i]] = v;
   });
   return JSON.stringify(out);
+}
+
+/**
+ * `verifierFor(set, options)`: the verifier of `set` for `options`, made by
+ * `make(set, text)` once per distinct options (at most 32 per set, the
+ * oldest dropped). `text` is the options' JSON as `valuesText` makes it,
+ * which is all the core reads of them (inherited options and getters
+ * included), so any options object qualifies. The verifier used last is
+ * found first, by comparing the options' values, which skips building the
+ * JSON and looking it up (a server passes the same options, often as a new
+ * object literal, on every call).
+ */
+export function verifierCache(make) {
+  const bySet = new WeakMap();
+  return (set, options) => {
+    let of = bySet.get(set);
+    if (!of) bySet.set(set, (of = { byText: new Map(), last: undefined, values: undefined }));
+    const values = typeof options === 'object' && options !== null ? optionValues(options) : undefined;
+    if (values !== undefined && of.last !== undefined && sameValues(values, of.values)) return of.last;
+    const text = values === undefined ? optionsText(options) : valuesText(values);
+    const key = text ?? '';
+    let v = of.byText.get(key);
+    if (!v) {
+      v = make(set, text);
+      if (of.byText.size >= 32) of.byText.delete(of.byText.keys().next().value);
+      of.byText.set(key, v);
+    }
+    if (values !== undefined) [of.last, of.values] = [v, values];
+    return v;
+  };
 }
 
 /**

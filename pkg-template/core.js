@@ -5,7 +5,7 @@
 import * as wasm from './edgetoken.js';
 import { JWKSInvalid, OptionsInvalid } from './errors.js';
 import {
-  answer, call, inputWriter, optionValues, optionsText, ready, rethrow, sameValues, tokenText, valuesText,
+  answer, call, inputWriter, optionsText, ready, rethrow, tokenText, verifierCache,
 } from './calls.js';
 import { verifyRequestWith } from './request.js';
 
@@ -100,29 +100,8 @@ function makeVerifier(set, text) {
 }
 
 // jwtVerify keeps a verifier per distinct options of a key set, so repeat
-// calls skip parsing the options too. The key is the options' JSON as
-// valuesText makes it, which is all the core reads of them (inherited
-// options and getters included), so any options object qualifies. The
-// verifier used last is found first, by comparing the options' values,
-// which skips building the JSON and looking it up (a server passes the
-// same options, often as a new object literal, on every call).
-const verifiersBySet = new WeakMap();
-function verifierFor(set, options) {
-  let of = verifiersBySet.get(set);
-  if (!of) verifiersBySet.set(set, (of = { byText: new Map(), last: undefined, values: undefined }));
-  const values = typeof options === 'object' && options !== null ? optionValues(options) : undefined;
-  if (values !== undefined && of.last !== undefined && sameValues(values, of.values)) return of.last;
-  const text = values === undefined ? optionsText(options) : valuesText(values);
-  const key = text ?? '';
-  let v = of.byText.get(key);
-  if (!v) {
-    v = makeVerifier(set, text);
-    if (of.byText.size >= 32) of.byText.delete(of.byText.keys().next().value);
-    of.byText.set(key, v);
-  }
-  if (values !== undefined) [of.last, of.values] = [v, values];
-  return v;
-}
+// calls skip parsing the options too (see verifierCache in calls.js).
+const verifierFor = verifierCache(makeVerifier);
 
 /** Decodes a JWT's claims. Does NOT verify anything. */
 export function decodeJwt(jwt) {

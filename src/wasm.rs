@@ -159,10 +159,7 @@ impl Verifier {
             })
         })
     }
-}
 
-#[wasm_bindgen]
-impl Verifier {
     /// `[protectedHeaderJson, payloadJson]` of an entry id.
     pub fn json(&self, id: u32) -> JsResult<Array> {
         entry_json(&self.cache, id)

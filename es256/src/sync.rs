@@ -32,9 +32,7 @@ impl<T> Lock<T> {
         #[cfg(not(feature = "std"))]
         return Some(f(&mut self.inner.lock()));
     }
-}
 
-impl<T> Lock<T> {
     /// Runs `f` on the value if the lock is free; `None` when it is held
     /// (or, with `std`, poisoned). Never waits.
     pub fn try_with<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
