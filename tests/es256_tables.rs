@@ -106,8 +106,10 @@ fn tables_are_built_a_few_windows_per_verification() {
     let (after, per_table) = (TABLE_AFTER_USES as usize, 29usize.div_ceil(WINDOWS_PER_VERIFICATION));
     let mut calls = 0;
     let mut ready_after = None;
-    for i in 0..20u8 {
-        let msg = [i; 20];
+    // two verifications per round, enough rounds for both tables
+    let rounds = (after + 2 * per_table).div_ceil(2) + 2;
+    for i in 0..rounds {
+        let msg = i.to_le_bytes();
         let sig: Signature = sk.sign(&msg);
         let mut bad = sig.to_bytes().to_vec();
         bad[40] ^= 4;
@@ -120,8 +122,8 @@ fn tables_are_built_a_few_windows_per_verification() {
             }
         }
     }
-    // the key's table takes per_table verifications of building after the
-    // first few; G's (shared with other tests) at most as many again
+    // the key's table takes per_table verifications of building after its
+    // first TABLE_AFTER_USES; G's (shared with other tests) at most as many again
     let ready_after = ready_after.expect("the tables get built");
     assert!((after + per_table..=after + 2 * per_table).contains(&ready_after), "{ready_after}");
     let sig: Signature = sk.sign(b"done");

@@ -5,8 +5,9 @@
 //! are tested against.
 //!
 //! [`PublicKey::verify`] computes u1·G + u2·Q with fixed-base tables (see
-//! [`table`]): G's and each key's, built once a key has verified a few
-//! signatures; until then (so a cold start builds nothing large), and for
+//! [`table`]): G's and each key's, built once a key has verified enough
+//! signatures for its table to pay off ([`TABLE_AFTER_USES`]); until then
+//! (so a cold start or a short-lived worker builds nothing large), and for
 //! keys past the table budget, by 4-bit windows.
 //! The tests check both paths against `p256`'s own ECDSA verifier, the
 //! reference, on every Wycheproof vector and on random signatures.
@@ -49,25 +50,31 @@ static GENERATOR: Once<Table> = Once::new();
 static GENERATOR_BUILDER: Lock<Option<Builder>> = Lock::new(None);
 
 /// Table windows built per verification while tables are being built (29
-/// make a table): about a millisecond of work, so no verification pays for
-/// a whole table.
-pub const WINDOWS_PER_VERIFICATION: usize = 8;
+/// make a table): about a millisecond of work once the code is optimized,
+/// so no verification pays for a whole table.
+pub const WINDOWS_PER_VERIFICATION: usize = 5;
 
 /// A P-256 public key, checked to be a valid point on the curve.
 #[derive(Debug, Clone)]
 pub struct PublicKey {
     point: Affine,
     sec1: [u8; 65],
-    // Built a few windows per verification once the key has verified a few
-    // signatures, shared by clones; `None` inside when the table budget was
+    // Built a few windows per verification once the key has verified
+    // TABLE_AFTER_USES signatures, shared by clones; `None` inside when the table budget was
     // spent.
     table: Arc<Once<Option<Table>>>,
     builder: Arc<Lock<Option<Builder>>>,
     uses: Arc<AtomicU32>,
 }
 
-/// Verifications with a key before its table is built.
-pub const TABLE_AFTER_USES: u32 = 3;
+/// Verifications with a key before its table is built. Building both
+/// tables (G's once per process) is about 13 ms of work in wasm, and each
+/// table verification then saves about 0.14 ms against the windowed path,
+/// so the tables pay for themselves after some 90 verifications. Sixteen
+/// windowed verifications first cost a key that verifies many tokens about
+/// 2 ms more, and spare a page or an isolate that verifies only a few
+/// tokens the whole 13 ms.
+pub const TABLE_AFTER_USES: u32 = 16;
 
 impl PartialEq for PublicKey {
     fn eq(&self, other: &Self) -> bool {
