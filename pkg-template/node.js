@@ -8,3 +8,9 @@ deferInit(initSync, () => readFileSync(new URL('./edgetoken_bg.wasm', import.met
 
 export * from './api.js';
 export * from './session.js';
+
+// Bundled into node.mjs with errors.js left out (shared with the verify-only
+// entry), esbuild keeps only this file's own re-export of it; `errors` is
+// the full entry's own, which covers every class.
+export * from './errors.js';
+export { errors } from './api.js';

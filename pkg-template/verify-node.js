@@ -7,3 +7,7 @@ import { deferInit } from './calls.js';
 deferInit(initSync, () => readFileSync(new URL('./edgetoken_verify_bg.wasm', import.meta.url)));
 
 export * from './verify-core.js';
+
+// Bundled into verify-node.mjs with errors.js left out (shared with the
+// full entry), esbuild keeps only this file's own re-export of it.
+export * from './errors.js';

@@ -1,10 +1,12 @@
 // Instantiation at first use: importing edgetoken (either entry, ESM or
 // CommonJS) creates no wasm instance, and whichever public function is
 // used first instantiates it, once. Each case runs in a new Node process,
-// with WebAssembly.Instance counted.
+// with WebAssembly.Instance counted. And the Node entries load as one
+// module each, over the error classes both share.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { newKey, joseJwt, now } from '../support/tokens.mjs';
 
@@ -64,4 +66,17 @@ test('every function that can come first works as the first use', () => {
   for (const [name, body] of Object.entries(remote)) {
     assert.deepEqual(fresh('edgetoken', body), [0, 1, want[name]], name);
   }
+});
+
+test('the Node ESM entries are one module each, importing only node:fs and the shared errors.js', () => {
+  for (const file of ['node.mjs', 'verify-node.mjs']) {
+    const text = readFileSync(new URL(`../../pkg/${file}`, import.meta.url), 'utf8');
+    const from = new Set([...text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+(["'])([^"']+)\1;/gm)].map((m) => m[2]));
+    assert.deepEqual([...from].sort(), ['./errors.js', 'node:fs'], file);
+    assert.ok(!text.includes('import('), `${file} imports nothing later`);
+  }
+  // what the package's exports map gives Node's import
+  const pkg = JSON.parse(readFileSync(new URL('../../pkg/package.json', import.meta.url), 'utf8'));
+  assert.equal(pkg.exports['.'].node.import.default, './node.mjs');
+  assert.equal(pkg.exports['./verify'].node.import.default, './verify-node.mjs');
 });
