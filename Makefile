@@ -50,7 +50,7 @@ build: setup-rust setup-node
 	wasm-bindgen --target web --no-typescript --out-dir pkg.tmp --out-name edgetoken_verify \
 	  target/$(WASM_TARGET)/release/edgetoken.wasm
 	for w in edgetoken_bg edgetoken_verify_bg; do \
-	  node_modules/.bin/wasm-opt -O3 --strip-producers --strip-target-features pkg.tmp/$$w.wasm -o pkg.tmp/$$w.wasm; done
+	  node_modules/.bin/wasm-opt -O3 --converge --strip-producers --strip-target-features pkg.tmp/$$w.wasm -o pkg.tmp/$$w.wasm; done
 	cp pkg-template/* README.md pkg.tmp/
 	sed "s#'./edgetoken.js'#'./edgetoken_verify.js'#" pkg-template/core.js > pkg.tmp/verify-core.js
 	cp pkg.tmp/index.d.ts pkg.tmp/index.d.cts
