@@ -123,7 +123,8 @@ fn tables_are_built_a_few_windows_per_verification() {
         }
     }
     // the key's table takes per_table verifications of building after its
-    // first TABLE_AFTER_USES; G's (shared with other tests) at most as many again
+    // first TABLE_AFTER_USES; G's (shared with other tests) at most as many
+    // again
     let ready_after = ready_after.expect("the tables get built");
     assert!((after + per_table..=after + 2 * per_table).contains(&ready_after), "{ready_after}");
     let sig: Signature = sk.sign(b"done");

@@ -60,8 +60,8 @@ pub struct PublicKey {
     point: Affine,
     sec1: [u8; 65],
     // Built a few windows per verification once the key has verified
-    // TABLE_AFTER_USES signatures, shared by clones; `None` inside when the table budget was
-    // spent.
+    // TABLE_AFTER_USES signatures, shared by clones; `None` inside when the
+    // table budget was spent.
     table: Arc<Once<Option<Table>>>,
     builder: Arc<Lock<Option<Builder>>>,
     uses: Arc<AtomicU32>,
