@@ -41,7 +41,8 @@ setup-node:
 # the verify-only glue. esbuild bundles each Node entry into one file, as
 # ESM (node.mjs, verify-node.mjs: Node loads one module instead of a dozen,
 # about 3 ms less at import, and errors.js stays shared by both entries)
-# and as CommonJS (node.cjs, verify-node.cjs).
+# and as CommonJS (node.cjs, verify-node.cjs, over errors.cjs: both CommonJS
+# entries share one copy of the error classes too).
 build: setup-rust setup-node
 	rm -rf pkg.tmp && mkdir pkg.tmp
 	cargo build --lib --release --target $(WASM_TARGET)
@@ -56,12 +57,16 @@ build: setup-rust setup-node
 	cp pkg.tmp/index.d.ts pkg.tmp/index.d.cts
 	sed -i "s#'./verify.js'#'./verify.cjs'#" pkg.tmp/index.d.cts
 	cp pkg.tmp/verify.d.ts pkg.tmp/verify.d.cts
+	node_modules/.bin/esbuild pkg.tmp/errors.js --bundle --platform=node --format=cjs --log-level=warning \
+	  --outfile=pkg.tmp/errors.cjs
 	for entry in node verify-node; do \
 	  node_modules/.bin/esbuild pkg.tmp/$$entry.js --bundle --platform=node --format=esm --log-level=warning \
 	    --external:./errors.js --outfile=pkg.tmp/$$entry.mjs; \
 	  node_modules/.bin/esbuild pkg.tmp/$$entry.js --bundle --platform=node --format=cjs --log-level=warning \
-	    --outfile=pkg.tmp/$$entry.cjs --define:import.meta.url=__edgetoken_url \
+	    --external:./errors.js --outfile=pkg.tmp/$$entry.cjs --define:import.meta.url=__edgetoken_url \
 	    --banner:js="const __edgetoken_url = require('node:url').pathToFileURL(__filename).href;"; \
+	  sed -i 's#require("./errors.js")#require("./errors.cjs")#' pkg.tmp/$$entry.cjs; \
+	  ! grep -q 'errors\.js' pkg.tmp/$$entry.cjs; \
 	  rm pkg.tmp/$$entry.js; done
 	sed -i 's/"version": "0.0.0"/"version": "$(VERSION)"/' pkg.tmp/package.json
 	rm -rf pkg && mv pkg.tmp pkg

@@ -3,10 +3,10 @@
 // sessions), over the full wasm core.
 import * as wasm from './edgetoken.js';
 import * as core from './core.js';
-import { JWKSInvalid, OptionsInvalid } from './errors.js';
+import { Disposed, JWKSInvalid, OptionsInvalid } from './errors.js';
 import { errors } from './errors-remote.js';
 import {
-  addClasses, answer, call, inputWriter, optionsText, ready, rethrow, toClass, tokenText, verifierCache,
+  addClasses, answer, call, clock, disposable, inputWriter, live, release, optionsText, ready, rethrow, toClass, tokenText, verifierCache,
 } from './calls.js';
 import { verifyRequestWith } from './request.js';
 
@@ -31,21 +31,33 @@ export function createRemoteJWKSet(url, options) {
   ready(wasm.initSync);
   const { cache, ...rest } = options ?? {};
   const inner = call((u, o) => new wasm.RemoteKeySet(u, o), String(url), rest);
-  const set = Object.freeze({
+  const dispose = () => {
+    if (remoteSets.get(set) !== inner) return;
+    for (const { v } of remoteVerifierFor.drop(inner)) release(v);
+    release(inner);
+  };
+  const set = disposable({
     /** Keys are cached and younger than their max-age. */
-    get fresh() { return inner.fresh; },
+    get fresh() { return live(inner).fresh; },
     /** A refetch for an unknown kid is held back. */
-    get coolingDown() { return inner.coolingDown; },
+    get coolingDown() { return live(inner).coolingDown; },
+    /** A fetch of the set is under way (jose's `reloading`). */
+    get reloading() { return live(inner).reloading; },
     /** `{ fresh, coolingDown, servingStale, keys, fetchedAt, expiresAt, lastError }`. */
     get state() {
-      const s = inner.state();
+      const s = live(inner).state();
       return { ...s, lastError: s.lastError && toClass(s.lastError) };
     },
     /** Refetches now; rejects with the fetch error. */
-    reload: () => inner.reload().then(() => undefined, rethrow),
+    reload: () => live(inner).reload().then(() => undefined, rethrow),
+    /** A copy of the cached JWK Set, or undefined before the first fetch (jose's `jwks()`). */
+    jwks() {
+      const c = live(inner).exportCache();
+      return c && JSON.parse(c[0]);
+    },
     /** The cached set as `{ jwks, fetchedAt, expiresAt }` (ms), for another isolate. */
     exportCache() {
-      const c = inner.exportCache();
+      const c = live(inner).exportCache();
       return c && { jwks: JSON.parse(c[0]), fetchedAt: c[1], expiresAt: c[2] };
     },
     /** Adopts an exported set unless a newer one is cached. */
@@ -54,9 +66,14 @@ export function createRemoteJWKSet(url, options) {
           || typeof snapshot.expiresAt !== 'number' || typeof snapshot.jwks !== 'object') {
         throw new JWKSInvalid('cache snapshot must be { jwks, fetchedAt, expiresAt }');
       }
-      call((j, f, e) => inner.importCache(j, f, e), JSON.stringify(snapshot.jwks), snapshot.fetchedAt, snapshot.expiresAt);
+      call((j, f, e) => live(inner).importCache(j, f, e), JSON.stringify(snapshot.jwks), snapshot.fetchedAt, snapshot.expiresAt);
     },
-  });
+    /**
+     * Releases the set's wasm memory now (garbage collection would, later);
+     * using it afterwards is `Disposed`. A fetch under way completes unseen.
+     */
+    dispose,
+  }, dispose);
   if (cache !== undefined) set.importCache(cache);
   remoteSets.set(set, inner);
   return set;
@@ -75,12 +92,14 @@ const put = inputWriter(wasm.inputBuffer, wasm.initSync);
 export async function jwtVerify(jwt, keySet, options) {
   const remote = remoteSets.get(keySet);
   if (!remote) return core.jwtVerify(jwt, keySet, options);
+  live(remote);
   const token = tokenText(jwt);
   const { text, v } = remoteVerifierFor(remote, options);
   let parsed = parsedByRemote.get(remote);
   if (!parsed) parsedByRemote.set(remote, (parsed = new Map()));
   // a repeat token, while the keys are usable: answered at once
-  const id = call((n) => v.hit(n), put(token));
+  const t = clock(); // before the token enters the input buffer (see core.js)
+  const id = call((n) => v.hit(t, n), put(token));
   if (id >= 0) return answer(parsed, id, v);
   const [header, payload] = await remote.jwtVerify(token, text).catch(rethrow);
   return { payload: JSON.parse(payload), protectedHeader: JSON.parse(header) };
@@ -90,6 +109,7 @@ export async function jwtVerify(jwt, keySet, options) {
 export async function compactVerify(jws, keySet, options) {
   const remote = remoteSets.get(keySet);
   if (!remote) return core.compactVerify(jws, keySet, options);
+  live(remote);
   const [header, payload] = await remote.compactVerify(tokenText(jws), optionsText(options)).catch(rethrow);
   return { payload, protectedHeader: JSON.parse(header) };
 }
@@ -100,7 +120,13 @@ export async function compactVerify(jws, keySet, options) {
  */
 export function createVerifier(keySet, options) {
   if (remoteSets.has(keySet)) {
-    return Object.freeze({ verify: (token) => jwtVerify(token, keySet, options) });
+    let disposed = false;
+    const dispose = () => { disposed = true; };
+    return disposable({
+      verify: (token) => (disposed ? Promise.reject(new Disposed('this object was disposed')) : jwtVerify(token, keySet, options)),
+      /** Marks the verifier disposed (the key set keeps its memory until its own `dispose()`). */
+      dispose,
+    }, dispose);
   }
   return core.createVerifier(keySet, options);
 }

@@ -39,10 +39,34 @@ export function toClass(e) {
     const payload = typeof e.payloadJson === 'string' ? JSON.parse(e.payloadJson) : undefined;
     return new C(e.message, payload, e.claim, e.reason);
   }
-  const out = new C(e.message);
+  // `cause`: what the runtime threw (a failed fetch), as jose's errors carry it
+  const out = e.cause === undefined ? new C(e.message) : new C(e.message, { cause: e.cause });
   for (const extra of ['status', 'reason', 'at', 'terminal', 'retryAfter']) if (e[extra] !== undefined) out[extra] = e[extra];
   return out;
 }
+// The wasm objects (key sets, verifiers) whose memory was released by a
+// `dispose()`: using one again is `Disposed`, never a raw wasm-bindgen error.
+const released = new WeakSet();
+
+/** Releases a wasm object's memory now (it would be at garbage collection). */
+export function release(inner) {
+  if (released.has(inner)) return;
+  released.add(inner);
+  inner.free();
+}
+
+/** `inner` unless it was released: then `Disposed`. */
+export function live(inner) {
+  if (released.has(inner)) throw new E.Disposed('this object was disposed');
+  return inner;
+}
+
+/** `obj` with `dispose` as its `[Symbol.dispose]` too (so `using` works), frozen. */
+export function disposable(obj, dispose) {
+  if (typeof Symbol.dispose === 'symbol') Object.defineProperty(obj, Symbol.dispose, { value: dispose });
+  return Object.freeze(obj);
+}
+
 /** Throws `e` as its class. */
 export function rethrow(e) {
   throw toClass(e);
@@ -73,10 +97,22 @@ const plain = (v) => (typeof v === 'string' || typeof v === 'number' || typeof v
  * count); `currentDate` as its time in ms (null unless a Date).
  */
 function optionValues(options) {
+  // (a getter's own error reaches the caller, as in jose)
   return OPTION_NAMES.map((name) => {
     const v = options[name];
-    return v === undefined ? v : name === 'currentDate' ? (v instanceof Date ? v.getTime() : null) : plain(v);
+    return v === undefined ? v : name === 'currentDate' ? dateTime(v) : plain(v);
   });
+}
+
+// A Date's time in ms, or null for anything else: a Proxy of a Date, an
+// object that only inherits from Date.prototype, a subclass's getTime
+// (Date.prototype.getTime reads the real time value, or throws).
+function dateTime(v) {
+  try {
+    return Date.prototype.getTime.call(v);
+  } catch {
+    return null;
+  }
 }
 
 /** Whether two `optionValues` answers are the same options. */
@@ -104,7 +140,7 @@ function valuesText(values) {
  */
 export function verifierCache(make) {
   const bySet = new WeakMap();
-  return (set, options) => {
+  const verifierFor = (set, options) => {
     let of = bySet.get(set);
     if (!of) bySet.set(set, (of = { byText: new Map(), last: undefined, values: undefined }));
     const values = typeof options === 'object' && options !== null ? optionValues(options) : undefined;
@@ -120,6 +156,13 @@ export function verifierCache(make) {
     if (values !== undefined) [of.last, of.values] = [v, values];
     return v;
   };
+  /** Forgets the verifiers of `set`, answering them (to be released). */
+  verifierFor.drop = (set) => {
+    const of = bySet.get(set);
+    bySet.delete(set);
+    return of ? [...of.byText.values()] : [];
+  };
+  return verifierFor;
 }
 
 /**
@@ -131,6 +174,17 @@ export function optionsText(options) {
   if (options === undefined || options === null) return undefined;
   if (typeof options !== 'object') return 'null';
   return valuesText(optionValues(options));
+}
+
+/**
+ * The clock as a number of ms (`Date.now()`), read by the JS side before a
+ * token is written into the input buffer: `Date.now` may be replaced by
+ * code that verifies another token, and so may a `valueOf` of what it
+ * answers, so both run here, before the buffer is touched.
+ */
+export function clock() {
+  const t = Date.now();
+  return typeof t === 'number' ? t : Number(t);
 }
 
 // The core's cap on a token's size, in bytes.

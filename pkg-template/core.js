@@ -5,7 +5,7 @@
 import * as wasm from './edgetoken.js';
 import { JWKSInvalid, OptionsInvalid } from './errors.js';
 import {
-  answer, call, inputWriter, optionsText, ready, rethrow, tokenText, verifierCache,
+  answer, call, clock, disposable, inputWriter, live, optionsText, ready, release, rethrow, tokenText, verifierCache,
 } from './calls.js';
 import { verifyRequestWith } from './request.js';
 
@@ -32,17 +32,30 @@ export function createLocalJWKSet(jwks) {
     }
   }
   const inner = call((t) => new wasm.KeySet(t), text);
-  const set = Object.freeze({
+  const dispose = () => {
+    if (keySets.get(set) !== inner) return;
+    for (const v of verifierFor.drop(inner)) v.dispose();
+    release(inner);
+  };
+  const set = disposable({
     /** Number of usable ES256 keys. */
-    get size() { return inner.size; },
+    get size() { return live(inner).size; },
     /** Entries left out: `[{ index, kid, reason }]`. */
-    skipped: () => JSON.parse(inner.skipped()).map(({ index, kid, reason }) => ({ index, kid, reason })),
+    skipped: () => JSON.parse(live(inner).skipped()).map(({ index, kid, reason }) => ({ index, kid, reason })),
+    /** A copy of the JWK Set as given (jose's `jwks()`). */
+    jwks: () => (live(inner), JSON.parse(text)),
     /** The repeat-token cache: `{ entries, bytes, hits, misses }`. */
     cacheStats() {
-      const [entries, bytes, hits, misses] = JSON.parse(wasm.keySetCacheStats(inner));
+      const [entries, bytes, hits, misses] = JSON.parse(wasm.keySetCacheStats(live(inner)));
       return { entries, bytes, hits, misses };
     },
-  });
+    /**
+     * Releases the set's wasm memory now, and that of the verifiers
+     * `jwtVerify` made for it (garbage collection would, later); using it
+     * or a verifier made from it afterwards is `Disposed`.
+     */
+    dispose,
+  }, dispose);
   keySets.set(set, inner);
   return set;
 }
@@ -50,7 +63,7 @@ export function createLocalJWKSet(jwks) {
 function inner(keySet) {
   const k = keySets.get(keySet);
   if (!k) throw new OptionsInvalid('the key set must come from createLocalJWKSet() or createRemoteJWKSet()');
-  return k;
+  return live(k);
 }
 
 /** Verifies a JWT (ES256 only) and its claims, as jose's `jwtVerify`. */
@@ -85,18 +98,26 @@ function makeVerifier(set, text) {
   const v = call((k, o) => new wasm.Verifier(k, o), set, text);
   let parsed = parsedBySet.get(set);
   if (!parsed) parsedBySet.set(set, (parsed = new Map()));
-  return Object.freeze({
+  const dispose = () => release(v);
+  return disposable({
     async verify(token) {
+      live(set);
+      live(v);
       const text = tokenText(token);
       let id;
       try {
-        id = v.verify(put(text));
+        // the clock before the token enters the input buffer: a replaced
+        // Date.now could verify another token (see clock in calls.js)
+        const t = clock();
+        id = v.verify(t, put(text));
       } catch (e) {
         rethrow(e);
       }
       return answer(parsed, id, v);
     },
-  });
+    /** Releases the verifier's wasm memory now; using it afterwards is `Disposed`. */
+    dispose,
+  }, dispose);
 }
 
 // jwtVerify keeps a verifier per distinct options of a key set, so repeat

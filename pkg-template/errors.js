@@ -13,10 +13,11 @@ export const JOSEError = define('JOSEError', 'ERR_JOSE_GENERIC', Error, (B) => c
 });
 
 // Claim failures also carry the claim's name, why it failed, and the
-// claims (authenticated: they are checked only after the signature).
+// claims (authenticated: they are checked only after the signature), also
+// as `cause`, as jose's do.
 const claimError = (name, code) => define(name, code, JOSEError, (B) => class extends B {
   constructor(message, payload, claim = 'unspecified', reason = 'unspecified') {
-    super(message);
+    super(message, { cause: { claim, reason, payload } });
     this.claim = claim;
     this.reason = reason;
     this.payload = payload;
@@ -53,6 +54,9 @@ export const TokenTooLarge = define('TokenTooLarge', 'ERR_TOKEN_TOO_LARGE', JWSI
 /** An option (or the key set argument) is malformed or unsupported. */
 export const OptionsInvalid = define('OptionsInvalid', 'ERR_OPTIONS_INVALID', JOSEError);
 
+/** The key set or verifier was disposed (`dispose()`) and cannot be used. */
+export const Disposed = define('Disposed', 'ERR_DISPOSED', JOSEError);
+
 /**
  * The error classes, as in jose's `errors` namespace: verification's (the
  * full entry's adds those of errors-remote.js).
@@ -60,5 +64,5 @@ export const OptionsInvalid = define('OptionsInvalid', 'ERR_OPTIONS_INVALID', JO
 export const errors = Object.freeze(Object.fromEntries(
   [JOSEError, JWTClaimValidationFailed, JWTExpired, JOSEAlgNotAllowed, JOSENotSupported, JWSInvalid, JWTInvalid,
     JWKInvalid, JWKSInvalid, JWKSNoMatchingKey, JWKSMultipleMatchingKeys, JWSSignatureVerificationFailed,
-    TokenTooLarge, OptionsInvalid, BearerTokenMissing, BearerTokenMalformed].map((C) => [C.name, C]),
+    TokenTooLarge, OptionsInvalid, BearerTokenMissing, BearerTokenMalformed, Disposed].map((C) => [C.name, C]),
 ));

@@ -40,6 +40,28 @@ function storageAdapter(storage, key) {
   throw new OptionsInvalid('storage must be "memory", "sessionStorage", "localStorage" or { get, set, remove }');
 }
 
+// A number option within [min, max] (and whole, when `integer`), or OptionsInvalid.
+function checkedNumber(name, v, min, max, integer = false) {
+  if (typeof v !== 'number' || !(v >= min && v <= max) || (integer && !Number.isInteger(v))) {
+    throw new OptionsInvalid(`${name} must be a${integer ? ' whole' : ''} number from ${min} to ${max}`);
+  }
+  return v;
+}
+
+// `retry`: { retries (0 to 10), baseDelay and maxDelay (ms, 0 to 600000,
+// baseDelay at most maxDelay) }.
+function retryOptions(retry) {
+  if (retry === null || typeof retry !== 'object' || Array.isArray(retry)) throw new OptionsInvalid('retry must be an object');
+  const { retries = 3, baseDelay = 500, maxDelay = 10_000 } = retry;
+  const out = {
+    retries: checkedNumber('retry.retries', retries, 0, 10, true),
+    baseDelay: checkedNumber('retry.baseDelay', baseDelay, 0, 600_000),
+    maxDelay: checkedNumber('retry.maxDelay', maxDelay, 0, 600_000),
+  };
+  if (out.baseDelay > out.maxDelay) throw new OptionsInvalid('retry.baseDelay must not exceed retry.maxDelay');
+  return out;
+}
+
 const call = (fn) => {
   try {
     return fn();
@@ -88,8 +110,11 @@ class Session extends EventTarget {
     this.#key = storageKey;
     this.#storage = storageAdapter(storage, storageKey);
     this.#leeway = call(() => wasm.sessionLeeway(refreshLeeway));
-    this.#retry = { retries: 3, baseDelay: 500, maxDelay: 10_000, ...retry };
-    this.#timeout = timeoutDuration;
+    this.#retry = retryOptions(retry);
+    this.#timeout = checkedNumber('timeoutDuration', timeoutDuration, 1, 600_000);
+    if (typeof storageKey !== 'string' || !storageKey) throw new OptionsInvalid('storageKey must be a non-empty string');
+    if (typeof crossTab !== 'boolean') throw new OptionsInvalid('crossTab must be a boolean');
+    if (typeof autoRefresh !== 'boolean') throw new OptionsInvalid('autoRefresh must be a boolean');
     this.#autoRefresh = autoRefresh;
     // Tabs exist where Web Locks do (browsers). Elsewhere (Node, workerd) a
     // channel has nobody to talk to, and in Node it would keep the process alive.

@@ -23,8 +23,8 @@ pub struct VerifyOptions {
     pub audience: Vec<String>,
     /// Required `sub`, if any.
     pub subject: Option<String>,
-    /// Required `typ` header, compared as jose does (case-insensitive, with
-    /// an `application/` prefix ignored).
+    /// Required `typ` header: the same media type, ASCII case ignored, with
+    /// `application/` implied for a value without a `/` (RFC 7515 §4.1.9).
     pub typ: Option<String>,
     /// Seconds of allowed clock skew for `exp`, `nbf` and `iat`.
     pub clock_tolerance: f64,
@@ -93,16 +93,17 @@ fn expired(claim: &str, message: &str) -> ClaimError {
     }
 }
 
-// Whether two `typ` values are the same as jose compares them: ASCII case
-// ignored, and an `application/` prefix ignored.
+// Whether two `typ` values name the same media type: ASCII case ignored,
+// and `application/` implied for a value without a `/` (RFC 7515 §4.1.9),
+// so "JWT" is "application/jwt" but "text/plain" is not
+// "application/text/plain".
 fn same_typ(a: &str, b: &str) -> bool {
-    fn bare(t: &str) -> &str {
-        match t.get(..12) {
-            Some(p) if p.eq_ignore_ascii_case("application/") => t.get(12..).unwrap_or(t),
-            _ => t,
-        }
+    fn full(t: &str) -> (&str, &str) {
+        if t.contains('/') { ("", t) } else { ("application/", t) }
     }
-    bare(a).eq_ignore_ascii_case(bare(b))
+    let ((pa, ta), (pb, tb)) = (full(a), full(b));
+    let (la, lb) = (pa.len() + ta.len(), pb.len() + tb.len());
+    la == lb && pa.bytes().chain(ta.bytes()).zip(pb.bytes().chain(tb.bytes())).all(|(x, y)| x.eq_ignore_ascii_case(&y))
 }
 
 /// Checks the JSON types of registered claims that are present.

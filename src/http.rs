@@ -19,6 +19,8 @@ pub struct Response<'a> {
     pub content_type: Option<&'a str>,
     /// The `Cache-Control` header, if any.
     pub cache_control: Option<&'a str>,
+    /// The `Retry-After` header, if any.
+    pub retry_after: Option<&'a str>,
     /// The body bytes.
     pub body: &'a [u8],
 }
@@ -79,7 +81,7 @@ mod tests {
     use super::*;
 
     fn resp<'a>(status: u16, ct: Option<&'a str>, cc: Option<&'a str>, body: &'a [u8]) -> Response<'a> {
-        Response { status, content_type: ct, cache_control: cc, body }
+        Response { status, content_type: ct, cache_control: cc, retry_after: None, body }
     }
 
     #[test]

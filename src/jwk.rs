@@ -73,6 +73,10 @@ impl Jwk {
             if ops.iter().any(|o| !o.is_string()) {
                 return Err(malformed("JWK \"key_ops\" must hold strings"));
             }
+            // RFC 7517 §4.3: "Duplicate key operation values MUST NOT be present"
+            if ops.iter().enumerate().any(|(i, o)| ops.get(..i).is_some_and(|seen| seen.contains(o))) {
+                return Err(malformed("JWK \"key_ops\" holds a value twice"));
+            }
             if !ops.iter().any(|o| o == "verify") {
                 return Err(not_for("key_ops does not include \"verify\"".to_owned()));
             }
@@ -267,6 +271,8 @@ mod tests {
             key(r#","kid":5"#),
             key(r#","key_ops":"verify""#),
             key(r#","key_ops":[1]"#),
+            key(r#","key_ops":["verify","verify"]"#),
+            key(r#","key_ops":["verify","sign","verify"]"#),
             key(r#","use":null"#),
             "[]".to_owned(),
         ] {

@@ -8,11 +8,17 @@
 //!   make the library hammer the issuer.
 //! - Expired keys are refetched before use. If the refetch fails, the last
 //!   good keys keep serving for `stale_if_error` past their expiry. Meanwhile
-//!   a refresh runs in the background, at most once per backoff, and nobody
-//!   waits for it.
-//! - After a failed fetch, the next attempt waits for a backoff (1 s, 2 s,
-//!   4 s… up to `cooldown`). Until then callers get the error at once
-//!   instead of each waiting for a timeout.
+//!   a refresh runs in the background, at most once per backoff, started by
+//!   any verification (repeat tokens included), and nobody waits for it; a
+//!   token with an unknown `kid` refetches in the foreground (as after
+//!   expiry, the cooldown does not hold back an expired set).
+//! - After a failed fetch, the next attempt waits for a backoff: 1 s, 2 s,
+//!   4 s… up to [`NO_KEYS_MAX_BACKOFF`] while no keys are usable (the
+//!   callers fail until a fetch succeeds, so they try again soon), and up
+//!   to `cooldown` while stale keys serve. A `Retry-After` the issuer sent
+//!   lengthens the wait, up to [`MAX_RETRY_AFTER`]. Until then callers get
+//!   the error at once instead of each waiting for a timeout, and one fetch
+//!   at a time is made however many tokens arrive.
 
 use crate::prelude::*;
 
@@ -20,12 +26,21 @@ use crate::error::{Error, FetchError, KeySetError};
 use crate::http::Response;
 use crate::jwk::{Jwk, JwkSet};
 
+/// The longest wait between two fetches while no keys are usable, unless
+/// the issuer's `Retry-After` asks for more (seconds).
+pub const NO_KEYS_MAX_BACKOFF: f64 = 5.0;
+
+/// The longest `Retry-After` honoured (seconds).
+pub const MAX_RETRY_AFTER: f64 = 300.0;
+
 /// The cache's knobs, in seconds.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CachePolicy {
     /// How long keys stay fresh when the response has no usable
     /// `Cache-Control: max-age` (jose's `cacheMaxAge`; default 600).
+    /// Infinite: keys never go stale, whatever the response says (as
+    /// jose's `cacheMaxAge: Infinity`).
     pub cache_max_age: f64,
     /// The smallest `max-age` honoured (default 1).
     pub min_max_age: f64,
@@ -62,7 +77,8 @@ impl CachePolicy {
             ("staleIfError", self.stale_if_error),
         ];
         for (option, v) in named {
-            if !(v.is_finite() && v >= 0.0) {
+            let infinite_ok = option == "cacheMaxAge" && v == f64::INFINITY;
+            if !((v.is_finite() || infinite_ok) && v >= 0.0) {
                 return Err(crate::error::OptionsError {
                     option,
                     detail: "must be a finite, non-negative number of seconds".to_owned(),
@@ -101,6 +117,8 @@ struct Failure {
     error: FetchError,
     at: f64,
     consecutive: u32,
+    /// The issuer's `Retry-After`, in seconds.
+    retry_after: Option<f64>,
 }
 
 /// What to do for a token, as decided by [`JwksCache::plan`].
@@ -166,15 +184,29 @@ impl JwksCache {
             .is_some_and(|c| now < c.snapshot.fetched_at + self.policy.cooldown)
     }
 
-    /// The wait after the latest failure: 1 s, 2 s, 4 s… up to the cooldown.
-    fn backoff(&self) -> f64 {
+    /// The wait after the latest failure: 1 s, 2 s, 4 s… up to
+    /// [`NO_KEYS_MAX_BACKOFF`] with no usable keys, or up to the cooldown
+    /// while stale keys serve; at least the `Retry-After` (capped).
+    fn backoff(&self, now: f64) -> f64 {
         let n = self.failure.as_ref().map_or(1, |f| f.consecutive);
         let exp = n.saturating_sub(1).min(30);
-        f64::from(1u32 << exp).min(self.policy.cooldown.max(1.0))
+        let cap = if self.usable(now) { self.policy.cooldown.max(1.0) } else { NO_KEYS_MAX_BACKOFF };
+        let wait = f64::from(1u32 << exp).min(cap);
+        let asked = self.failure.as_ref().and_then(|f| f.retry_after).map_or(0.0, |r| r.min(MAX_RETRY_AFTER));
+        wait.max(asked)
+    }
+
+    /// Keys that may be used at `now` without a fetch: fresh, or stale but
+    /// serving through an outage within the grace period.
+    fn usable(&self, now: f64) -> bool {
+        self.current.as_ref().is_some_and(|c| {
+            now < c.snapshot.expires_at
+                || (self.failure.as_ref().is_some_and(|f| f.at >= c.snapshot.fetched_at) && self.within_grace(c, now))
+        })
     }
 
     fn backing_off(&self, now: f64) -> bool {
-        self.failure.as_ref().is_some_and(|f| now < f.at + self.backoff())
+        self.failure.as_ref().is_some_and(|f| now < f.at + self.backoff(now))
     }
 
     /// Records that a background refresh ([`Plan::UseAndRefresh`]) started,
@@ -215,10 +247,17 @@ impl JwksCache {
         // Stale. Serving it needs a failed refetch (an outage) and grace left.
         let outage = self.failure.as_ref().is_some_and(|f| f.at >= c.snapshot.fetched_at);
         if outage && self.within_grace(c, now) {
-            let key = c.set.select(kid)?;
-            let recently_started = self.refresh_started.is_some_and(|t| now < t + self.backoff());
-            let refresh = may_fetch && !self.backing_off(now) && !recently_started;
-            return Ok(if refresh { Plan::UseAndRefresh(key) } else { Plan::Use(key) });
+            let key = match c.set.select(kid) {
+                Ok(key) => key,
+                // a key the stale set lacks may be in the issuer's new one
+                Err(KeySetError::NoMatchingKey { .. } | KeySetError::KeyInvalid { .. })
+                    if may_fetch && !self.backing_off(now) =>
+                {
+                    return Ok(Plan::Fetch);
+                }
+                Err(e) => return Err(e.into()),
+            };
+            return Ok(if may_fetch && self.refresh_due(now) { Plan::UseAndRefresh(key) } else { Plan::Use(key) });
         }
         if may_fetch && !self.backing_off(now) {
             return Ok(Plan::Fetch);
@@ -232,6 +271,7 @@ impl JwksCache {
         let result = response.json_text().and_then(|text| {
             let set = JwkSet::from_json(text).map_err(|e| FetchError::Invalid { detail: e.to_string() })?;
             let max_age = match response.max_age() {
+                _ if self.policy.cache_max_age == f64::INFINITY => f64::INFINITY,
                 Some(secs) => (secs as f64).clamp(self.policy.min_max_age, self.policy.max_max_age),
                 None => self.policy.cache_max_age,
             };
@@ -247,7 +287,8 @@ impl JwksCache {
                 Ok(())
             }
             Err(e) => {
-                self.on_failure(now, e.clone());
+                let retry_after = crate::refresh::retry_after_seconds(response.retry_after);
+                self.on_failure_after(now, e.clone(), retry_after);
                 Err(e)
             }
         }
@@ -256,8 +297,27 @@ impl JwksCache {
     /// Records a fetch that failed before a usable response (timeout,
     /// network, body too large, cross-origin redirect).
     pub fn on_failure(&mut self, now: f64, error: FetchError) {
+        self.on_failure_after(now, error, None);
+    }
+
+    /// [`on_failure`](Self::on_failure), with the seconds the issuer asked
+    /// to wait (its `Retry-After`).
+    pub fn on_failure_after(&mut self, now: f64, error: FetchError, retry_after: Option<f64>) {
         let consecutive = self.failure.as_ref().map_or(1, |f| f.consecutive.saturating_add(1));
-        self.failure = Some(Failure { error, at: now, consecutive });
+        let retry_after = retry_after.filter(|r| r.is_finite() && *r >= 0.0);
+        self.failure = Some(Failure { error, at: now, consecutive, retry_after });
+    }
+
+    /// True when stale keys are serving through an outage and a background
+    /// refresh is due: none is under way (started within the backoff) and
+    /// the backoff after the last failure has passed. A caller that answers
+    /// from its own cache of verified tokens (a repeat token) asks this, so
+    /// repeat tokens alone keep the set recovering; it then calls
+    /// [`refresh_started`](Self::refresh_started) and fetches.
+    pub fn refresh_due(&self, now: f64) -> bool {
+        let stale = self.current.as_ref().is_some_and(|c| now >= c.snapshot.expires_at);
+        let recently_started = self.refresh_started.is_some_and(|t| now < t + self.backoff(now));
+        stale && self.usable(now) && !self.backing_off(now) && !recently_started
     }
 
     /// Forgets freshness so the next `plan` fetches (jose's `reload()`
@@ -296,8 +356,7 @@ impl JwksCache {
     /// True when the held keys may be used now without fetching: fresh, or
     /// stale but serving through an outage within the grace period.
     pub fn keys_usable(&self, now: f64) -> bool {
-        let s = self.state(now);
-        s.fresh || s.serving_stale
+        self.usable(now)
     }
 
     /// The usable keys held, if any.

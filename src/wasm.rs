@@ -143,10 +143,11 @@ impl Verifier {
 
     /// Verifies the token the JS side wrote into the first `len` bytes of
     /// the input buffer (see `inputBuffer`; a `len` past the buffer is a
-    /// token over the size cap); returns its cache entry id (see `json`).
-    pub fn verify(&self, len: usize) -> JsResult<u32> {
-        // the clock first: nothing may call into JS while the token is read
-        let now = (!self.fixed_now).then(|| crate::num::floor(js_sys::Date::now() / 1000.0));
+    /// token over the size cap) at `now_ms` (the clock, `Date.now()`, read
+    /// by the JS side before it wrote the token: reading it calls JS, which
+    /// could write another token); returns its cache entry id (see `json`).
+    pub fn verify(&self, now_ms: f64, len: usize) -> JsResult<u32> {
+        let now = (!self.fixed_now).then(|| crate::num::floor(now_ms / 1000.0));
         with_input(len, |token| {
             let mut opts = self.opts.try_borrow_mut().ok()?;
             if let Some(now) = now {

@@ -133,6 +133,19 @@ fn typ_header() {
     assert_eq!(claim_err(run(token("1"), &o)).0, "typ");
     assert_eq!(claim_err(run(sign(r#"{"alg":"ES256","kid":"k"}"#, &format!(r#"{{"exp":{}}}"#, NOW + 9)), &o)).0, "typ");
     assert!(run(token(r#""anything""#), &opts()).is_ok());
+    // RFC 7515 §4.1.9: `application/` is implied only for a value without a `/`
+    for (header, option, same) in [
+        ("text/plain", "application/text/plain", false),
+        ("application/text/plain", "text/plain", false),
+        ("application/jwt", "JWT", true),
+        ("jwt", "application/JWT", true),
+        ("text/plain", "TEXT/PLAIN", true),
+        ("at+jwt", "at+jwt+x", false),
+    ] {
+        o.typ = Some(option.into());
+        let result = run(token(&format!("\"{header}\"")), &o);
+        assert_eq!(result.is_ok(), same, "typ {header:?} against option {option:?}");
+    }
 }
 
 #[test]

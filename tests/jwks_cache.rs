@@ -4,7 +4,7 @@
 mod common;
 use edgetoken::error::{Error, FetchError};
 use edgetoken::http::Response;
-use edgetoken::jwks_cache::{CachePolicy, JwksCache, Plan, Snapshot};
+use edgetoken::jwks_cache::{CachePolicy, JwksCache, Plan, Snapshot, MAX_RETRY_AFTER, NO_KEYS_MAX_BACKOFF};
 
 fn jwks(kids: &[&str]) -> String {
     let keys: Vec<String> = kids
@@ -15,7 +15,7 @@ fn jwks(kids: &[&str]) -> String {
 }
 
 fn ok(cache: &mut JwksCache, now: f64, body: &str, cc: Option<&str>) {
-    let r = Response { status: 200, content_type: Some("application/json"), cache_control: cc, body: body.as_bytes() };
+    let r = Response { status: 200, content_type: Some("application/json"), cache_control: cc, retry_after: None, body: body.as_bytes() };
     cache.on_response(now, &r).unwrap();
 }
 
@@ -92,7 +92,7 @@ fn unknown_kid_refetches_once_then_cools_down() {
 }
 
 #[test]
-fn failure_on_a_cold_cache_backs_off_exponentially_up_to_the_cooldown() {
+fn failure_on_a_cold_cache_backs_off_exponentially_up_to_a_few_seconds() {
     let mut c = JwksCache::new(CachePolicy::default());
     c.on_failure(T0, FetchError::Timeout { after_ms: 5000 });
     assert_eq!(after_fetch(&c, T0, "a"), "ERR_JWKS_TIMEOUT");
@@ -104,11 +104,91 @@ fn failure_on_a_cold_cache_backs_off_exponentially_up_to_the_cooldown() {
     for i in 0..10 {
         c.on_failure(T0 + 100.0 * f64::from(i), FetchError::Network { detail: "refused".into() });
     }
+    // with no usable keys every caller fails until a fetch succeeds, so
+    // the backoff stops growing at NO_KEYS_MAX_BACKOFF (not the cooldown)
     let last = T0 + 900.0;
-    assert_eq!(plan(&c, last + 29.9, "a"), "ERR_JWKS_FETCH_FAILED");
-    assert_eq!(plan(&c, last + 30.0, "a"), "fetch");
-    ok(&mut c, last + 30.0, &jwks(&["a"]), None);
-    assert_eq!(c.state(last + 30.0).last_error, None);
+    assert_eq!(NO_KEYS_MAX_BACKOFF, 5.0);
+    assert_eq!(plan(&c, last + 4.9, "a"), "ERR_JWKS_FETCH_FAILED");
+    assert_eq!(plan(&c, last + 5.0, "a"), "fetch");
+    ok(&mut c, last + 5.0, &jwks(&["a"]), None);
+    assert_eq!(c.state(last + 5.0).last_error, None);
+}
+
+fn status(c: &mut JwksCache, now: f64, code: u16, retry_after: Option<&str>) {
+    let r = Response { status: code, content_type: None, cache_control: None, retry_after, body: b"" };
+    assert_eq!(c.on_response(now, &r).unwrap_err().code(), "ERR_JWKS_HTTP_ERROR");
+}
+
+#[test]
+fn retry_after_lengthens_the_wait_up_to_a_cap() {
+    let mut c = JwksCache::new(CachePolicy::default());
+    status(&mut c, T0, 503, Some("20"));
+    assert_eq!(plan(&c, T0 + 19.9, "a"), "ERR_JWKS_HTTP_ERROR");
+    assert_eq!(plan(&c, T0 + 20.0, "a"), "fetch");
+    // capped at MAX_RETRY_AFTER; a date or garbage is ignored
+    status(&mut c, T0 + 20.0, 429, Some("99999999"));
+    assert_eq!(plan(&c, T0 + 20.0 + MAX_RETRY_AFTER - 0.1, "a"), "ERR_JWKS_HTTP_ERROR");
+    assert_eq!(plan(&c, T0 + 20.0 + MAX_RETRY_AFTER, "a"), "fetch");
+    let mut c = JwksCache::new(CachePolicy::default());
+    status(&mut c, T0, 503, Some("Wed, 21 Oct 2015 07:28:00 GMT"));
+    assert_eq!(plan(&c, T0 + 1.0, "a"), "fetch");
+    // never shorter than the backoff
+    let mut c = JwksCache::new(CachePolicy::default());
+    status(&mut c, T0, 503, None);
+    status(&mut c, T0 + 1.0, 503, None);
+    status(&mut c, T0 + 3.0, 503, Some("0"));
+    assert_eq!(plan(&c, T0 + 6.9, "a"), "ERR_JWKS_HTTP_ERROR");
+    assert_eq!(plan(&c, T0 + 7.0, "a"), "fetch");
+}
+
+#[test]
+fn stale_keys_recover_when_the_issuer_comes_back_rotated() {
+    let mut c = JwksCache::new(CachePolicy::default());
+    ok(&mut c, T0, &jwks(&["a"]), Some("max-age=1"));
+    assert_eq!(plan(&c, T0 + 1.0, "a"), "fetch");
+    status(&mut c, T0 + 1.0, 503, None);
+    assert!(c.state(T0 + 1.0).serving_stale);
+    // repeat tokens answered from a verdict cache ask whether a refresh is due
+    assert!(!c.refresh_due(T0 + 1.5), "within the backoff");
+    assert!(c.refresh_due(T0 + 2.0));
+    c.refresh_started(T0 + 2.0);
+    assert!(!c.refresh_due(T0 + 2.5), "one under way");
+    status(&mut c, T0 + 2.0, 503, None);
+    assert!(!c.refresh_due(T0 + 3.9));
+    assert!(c.refresh_due(T0 + 4.0));
+    // a kid the stale set lacks refetches in the foreground once the backoff passed,
+    // inside the cooldown of the last success or not
+    assert!(c.state(T0 + 3.0).cooling_down);
+    assert_eq!(plan(&c, T0 + 3.0, "b"), "ERR_JWKS_NO_MATCHING_KEY");
+    assert_eq!(plan(&c, T0 + 4.0, "b"), "fetch");
+    ok(&mut c, T0 + 4.0, &jwks(&["b"]), Some("max-age=60"));
+    assert_eq!(after_fetch(&c, T0 + 4.0, "b"), "use");
+    assert!(!c.state(T0 + 4.0).serving_stale);
+    assert!(!c.refresh_due(T0 + 5.0), "fresh again");
+    // while stale keys serve, the backoff grows up to the cooldown
+    let mut c = JwksCache::new(CachePolicy::default());
+    ok(&mut c, T0, &jwks(&["a"]), Some("max-age=1"));
+    for i in 0..10 {
+        status(&mut c, T0 + 1.0 + 100.0 * f64::from(i), 503, None);
+    }
+    let last = T0 + 901.0;
+    assert!(c.state(last).serving_stale);
+    assert!(!c.refresh_due(last + 29.9));
+    assert!(c.refresh_due(last + 30.0));
+}
+
+#[test]
+fn an_infinite_cache_max_age_never_goes_stale() {
+    let mut p = CachePolicy::default();
+    p.cache_max_age = f64::INFINITY;
+    p.validate().unwrap();
+    let mut c = JwksCache::new(p);
+    ok(&mut c, T0, &jwks(&["a"]), Some("max-age=1"));
+    assert_eq!(plan(&c, T0 + 1e9, "a"), "use");
+    assert!(c.state(T0 + 1e9).fresh);
+    let mut p = CachePolicy::default();
+    p.cooldown = f64::INFINITY;
+    assert!(p.validate().is_err(), "only cacheMaxAge may be infinite");
 }
 
 #[test]
@@ -150,11 +230,11 @@ fn a_bad_response_is_a_failure_and_keeps_the_old_keys() {
     let mut c = JwksCache::new(CachePolicy::default());
     ok(&mut c, T0, &jwks(&["a"]), Some("max-age=10"));
     let cases: [(Response<'_>, &str); 5] = [
-        (Response { status: 500, content_type: None, cache_control: None, body: b"" }, "ERR_JWKS_HTTP_ERROR"),
-        (Response { status: 200, content_type: Some("text/html"), cache_control: None, body: b"<p>" }, "ERR_JWKS_INVALID"),
-        (Response { status: 200, content_type: None, cache_control: None, body: b"{not json" }, "ERR_JWKS_INVALID"),
-        (Response { status: 200, content_type: None, cache_control: None, body: br#"{"keys":[]}"# }, "ERR_JWKS_INVALID"),
-        (Response { status: 200, content_type: None, cache_control: None, body: br#"{"keys":[{"kty":"RSA"}]}"# }, "ERR_JWKS_INVALID"),
+        (Response { status: 500, content_type: None, cache_control: None, retry_after: None, body: b"" }, "ERR_JWKS_HTTP_ERROR"),
+        (Response { status: 200, content_type: Some("text/html"), cache_control: None, retry_after: None, body: b"<p>" }, "ERR_JWKS_INVALID"),
+        (Response { status: 200, content_type: None, cache_control: None, retry_after: None, body: b"{not json" }, "ERR_JWKS_INVALID"),
+        (Response { status: 200, content_type: None, cache_control: None, retry_after: None, body: br#"{"keys":[]}"# }, "ERR_JWKS_INVALID"),
+        (Response { status: 200, content_type: None, cache_control: None, retry_after: None, body: br#"{"keys":[{"kty":"RSA"}]}"# }, "ERR_JWKS_INVALID"),
     ];
     for (i, (r, code)) in cases.iter().enumerate() {
         let now = T0 + 10.0 + 100.0 * i as f64;

@@ -25,8 +25,15 @@ pub fn discover(issuer: String, options: &JsValue) -> Promise {
             }
             js
         };
-        let f = fetch::get(&url, &opts.headers, opts.timeout_ms, MAX_BODY_BYTES).await.map_err(wrap)?;
-        let r = Response { status: f.status, content_type: f.content_type.as_deref(), cache_control: None, body: &f.body };
+        let wrap_failed = |f: fetch::Failed| {
+            let js = wrap(f.error);
+            if let Some(cause) = f.cause {
+                set(&Object::from(js.clone()), "cause", &cause);
+            }
+            js
+        };
+        let f = fetch::get(&url, &opts.headers, opts.timeout_ms, MAX_BODY_BYTES).await.map_err(wrap_failed)?;
+        let r = Response { status: f.status, content_type: f.content_type.as_deref(), cache_control: None, retry_after: None, body: &f.body };
         let text = r.json_text().map_err(wrap)?;
         let config = crate::discovery::parse_configuration(text, &issuer).map_err(wrap)?;
         Ok(JsValue::from(config.json))

@@ -34,6 +34,20 @@ fn strings(v: &Value, option: &'static str, one_allowed: bool) -> Result<Vec<Str
     items.iter().map(|item| item.as_str().map(str::to_owned).ok_or_else(|| bad(option, what))).collect()
 }
 
+// An allow-list (`issuer`, `audience`): a string or a non-empty array of
+// non-empty strings. An empty list or string (an unset environment
+// variable, say) would turn the check off, so it is an error instead.
+fn allow_list(v: &Value, option: &'static str) -> Result<Vec<String>, OptionsError> {
+    let list = strings(v, option, true)?;
+    if list.is_empty() {
+        return Err(bad(option, "must not be an empty array (that would accept any value)"));
+    }
+    if list.iter().any(String::is_empty) {
+        return Err(bad(option, "must not be an empty string"));
+    }
+    Ok(list)
+}
+
 fn string(v: &Value, option: &'static str) -> Result<String, OptionsError> {
     v.as_str().map(str::to_owned).ok_or_else(|| bad(option, "must be a string"))
 }
@@ -91,16 +105,20 @@ pub fn verify_options(text: Option<String>) -> Result<(VerifyOptions, bool), Opt
         }
     }
     if let Some(v) = options.get("issuer") {
-        o.issuer = strings(v, "issuer", true)?;
+        o.issuer = allow_list(v, "issuer")?;
     }
     if let Some(v) = options.get("audience") {
-        o.audience = strings(v, "audience", true)?;
+        o.audience = allow_list(v, "audience")?;
     }
     if let Some(v) = options.get("subject") {
         o.subject = Some(string(v, "subject")?);
     }
     if let Some(v) = options.get("typ") {
-        o.typ = Some(string(v, "typ")?);
+        let typ = string(v, "typ")?;
+        if typ.is_empty() {
+            return Err(bad("typ", "must not be empty"));
+        }
+        o.typ = Some(typ);
     }
     if let Some(v) = options.get("clockTolerance") {
         o.clock_tolerance = seconds(v, "clockTolerance")?;
@@ -151,8 +169,11 @@ pub fn remote_options(options: &JsValue) -> Result<RemoteOptions, OptionsError> 
         return Err(bad("options", "must be an object"));
     }
     let secs = |ms: f64| ms / 1000.0;
-    if let Some(ms) = millis(options, "cacheMaxAge")? {
-        policy.cache_max_age = secs(ms);
+    match get(options, "cacheMaxAge").map(|v| v.as_f64()) {
+        // as in jose: keys that never go stale
+        Some(Some(ms)) if ms == f64::INFINITY => policy.cache_max_age = f64::INFINITY,
+        Some(_) => policy.cache_max_age = secs(millis(options, "cacheMaxAge")?.unwrap_or_default()),
+        None => {}
     }
     if let Some(ms) = millis(options, "cooldownDuration")? {
         policy.cooldown = secs(ms);
@@ -167,8 +188,9 @@ pub fn remote_options(options: &JsValue) -> Result<RemoteOptions, OptionsError> 
         policy.stale_if_error = secs(ms);
     }
     if let Some(ms) = millis(options, "timeoutDuration")? {
-        if !(1.0..=600_000.0).contains(&ms) {
-            return Err(bad("timeoutDuration", "must be between 1 and 600000 milliseconds"));
+        // 0 (as jose accepts) times out at once
+        if ms > 600_000.0 {
+            return Err(bad("timeoutDuration", "must be between 0 and 600000 milliseconds"));
         }
         out.timeout_ms = ms as u32;
     }

@@ -60,6 +60,9 @@ struct Remote {
     fetching_since: Cell<Option<f64>>,
     /// Completed fetches, so a waiting request sees that one finished.
     completed: Cell<u64>,
+    /// What the runtime threw for the last failed fetch, if it threw: the
+    /// `cause` of the errors that failure makes.
+    cause: RefCell<Option<JsValue>>,
 }
 
 /// A promise resolved after `ms` by a timer created in the caller's context.
@@ -96,6 +99,9 @@ impl Remote {
     /// resolves (the outcome is read from the cache).
     fn start_fetch(self: &Rc<Self>) -> Promise {
         let me = self.clone();
+        if self.fetching_since.get().is_none() {
+            self.fetching_since.set(Some(now()));
+        }
         future_to_promise(async move {
             let result = fetch::get(&me.url, &me.headers, me.timeout_ms, MAX_BODY_BYTES).await;
             let t = now();
@@ -107,14 +113,19 @@ impl Remote {
                             status: f.status,
                             content_type: f.content_type.as_deref(),
                             cache_control: f.cache_control.as_deref(),
+                            retry_after: f.retry_after.as_deref(),
                             body: &f.body,
                         };
+                        me.cause.borrow_mut().take();
                         if cache.on_response(t, &r).is_ok() {
                             // Verdicts of keys that left the set go with them.
                             me.tokens.borrow_mut().retain_keys(&cache.keys());
                         }
                     }
-                    Err(e) => cache.on_failure(t, e),
+                    Err(f) => {
+                        *me.cause.borrow_mut() = f.cause;
+                        cache.on_failure(t, f.error);
+                    }
                 }
             }
             if me.share_in_flight {
@@ -167,18 +178,53 @@ impl Remote {
         p
     }
 
+    /// Starts a background refresh of stale keys that nobody waits for.
+    /// Best effort: on workerd it may be cancelled when this request ends;
+    /// the cache then retries later.
+    fn refresh_in_background(self: &Rc<Self>, t: f64) {
+        if let Ok(mut cache) = self.cache.try_borrow_mut() {
+            cache.refresh_started(t);
+        } else {
+            return;
+        }
+        let p = self.fetch_promise();
+        spawn_local(async move {
+            let _ = JsFuture::from(p).await;
+        });
+    }
+
+    /// A background refresh if stale keys serve and one is due, for a
+    /// token answered from the verified-token cache (which `step` never
+    /// sees).
+    fn refresh_if_due(self: &Rc<Self>, t: f64) {
+        if self.cache.try_borrow().is_ok_and(|c| c.refresh_due(t)) {
+            self.refresh_in_background(t);
+        }
+    }
+
+    /// A core error as a JS error, with the runtime's error as `cause` for
+    /// a fetch failure that had one.
+    fn js_error(&self, e: &Error) -> JsValue {
+        let js = to_js_error(e);
+        if let (Error::Fetch(_), Ok(cause)) = (e, self.cause.try_borrow()) {
+            if let Some(cause) = cause.as_ref() {
+                set(&Object::from(js.clone()), "cause", cause);
+            }
+        }
+        js
+    }
+
+    /// Whether a fetch is under way (jose's `reloading`).
+    fn reloading(&self) -> bool {
+        let limit = f64::from(self.timeout_ms) / 1000.0 + 1.0;
+        self.fetching_since.get().is_some_and(|since| now() - since <= limit)
+    }
+
     async fn key_for(self: Rc<Self>, kid: Option<String>) -> Result<Jwk, Error> {
         match self.step(kid.as_deref(), true)? {
             Step::Use(k) => Ok(k),
             Step::Refresh(k) => {
-                // Best effort and unawaited: on workerd it may be cancelled
-                // when this request ends; the cache then retries later.
-                let t = now();
-                self.cache.borrow_mut().refresh_started(t);
-                let p = self.fetch_promise();
-                spawn_local(async move {
-                    let _ = JsFuture::from(p).await;
-                });
+                self.refresh_in_background(now());
                 Ok(k)
             }
             Step::Fetch => {
@@ -198,7 +244,10 @@ impl Remote {
 /// the verified JWS and the key.
 async fn verified(remote: Rc<Remote>, text: &str) -> Result<(verify::VerifiedJws, Jwk), JsValue> {
     let kid = verify::parse_es256(text).map_err(js_err)?.header.kid().map_err(|e| js_err(e.into()))?.map(str::to_owned);
-    let key = remote.key_for(kid).await.map_err(js_err)?;
+    let key = match remote.clone().key_for(kid).await {
+        Ok(key) => key,
+        Err(e) => return Err(remote.js_error(&e)),
+    };
     // parsed again: the first parse borrowed `text` across the await
     let jws = verify::verify_with(verify::parse_es256(text).map_err(js_err)?, &key.key).map_err(js_err)?;
     Ok((jws, key))
@@ -239,6 +288,7 @@ impl RemoteKeySet {
                 in_flight: RefCell::new(None),
                 fetching_since: Cell::new(None),
                 completed: Cell::new(0),
+                cause: RefCell::new(None),
             }),
         })
     }
@@ -262,6 +312,7 @@ impl RemoteKeySet {
             if remote.cache.try_borrow().is_ok_and(|c| c.keys_usable(t)) {
                 let cached = remote.tokens.try_borrow_mut().ok().and_then(|mut tokens| tokens.lookup(&text, &opts).map(|hit| hit.map(texts)));
                 if let Some(hit) = cached {
+                    remote.refresh_if_due(t);
                     return answer(hit.map_err(js_err)?);
                 }
             }
@@ -301,7 +352,7 @@ impl RemoteKeySet {
             let t = now();
             let state = remote.cache.borrow().state(t);
             match state.last_error {
-                Some((e, _)) if !state.fresh => Err(js_err(e.into())),
+                Some((e, _)) if !state.fresh => Err(remote.js_error(&e.into())),
                 _ => Ok(JsValue::UNDEFINED),
             }
         })
@@ -312,6 +363,12 @@ impl RemoteKeySet {
     pub fn fresh(&self) -> bool {
         let t = now();
         self.inner.cache.borrow().state(t).fresh
+    }
+
+    /// A fetch of the set is under way (jose's `reloading`).
+    #[wasm_bindgen(getter)]
+    pub fn reloading(&self) -> bool {
+        self.inner.reloading()
     }
 
     /// A refetch for an unknown `kid` is held back.
@@ -336,7 +393,7 @@ impl RemoteKeySet {
         set(&o, "expiresAt", &ms(s.expires_at));
         let last = match s.last_error {
             Some((e, at)) => {
-                let err = to_js_error(&e.into());
+                let err = self.inner.js_error(&e.into());
                 set(&Object::from(err.clone()), "at", &JsValue::from(to_ms(at)));
                 err
             }
@@ -390,14 +447,19 @@ impl RemoteVerifier {
 
     /// The token the JS side wrote into the input buffer (`len` bytes; see
     /// `inputBuffer`), if the set's cache holds it and its keys are usable
-    /// now without a fetch: its cache entry id once its claims pass again
-    /// (their error otherwise). -1 when it must be verified in full.
-    pub fn hit(&self, len: usize) -> JsResult<f64> {
-        // the clock first: nothing may call into JS while the token is read
-        let t = now();
+    /// at `now_ms` without a fetch: its cache entry id once its claims pass
+    /// again (their error otherwise). -1 when it must be verified in full.
+    /// (`now_ms` is `Date.now()`, read by the JS side before it wrote the
+    /// token, as for `Verifier.verify`.)
+    pub fn hit(&self, now_ms: f64, len: usize) -> JsResult<f64> {
+        let t = now_ms / 1000.0;
+        if !t.is_finite() {
+            return Ok(-1.0);
+        }
         if !self.remote.cache.try_borrow().is_ok_and(|c| c.keys_usable(t)) {
             return Ok(-1.0);
         }
+        self.remote.refresh_if_due(t);
         super::with_input(len, |token| {
             let mut opts = self.opts.try_borrow_mut().ok()?;
             if !self.fixed_now {

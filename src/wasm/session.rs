@@ -70,14 +70,18 @@ pub fn refresh_exchange(provider: &JsValue, refresh_token: String, timeout_ms: u
         let p = profile?;
         let req = p.refresh_request(&refresh_token);
         let out = Outgoing { method: req.method, url: &req.url, headers: &req.headers, body: Some(&req.body) };
-        let f = fetch::send(&out, timeout_ms, MAX_BODY_BYTES).await.map_err(|e| {
+        let f = fetch::send(&out, timeout_ms, MAX_BODY_BYTES).await.map_err(|f| {
             let status = None;
-            let detail = e.to_string();
+            let detail = f.error.to_string();
             let unavailable = |detail| RefreshError::Unavailable { status, retry_after: None, detail };
-            refresh_error(&match e {
+            let js = refresh_error(&match f.error {
                 FetchError::TooLarge { .. } | FetchError::CrossOriginRedirect { .. } => RefreshError::InvalidResponse { detail },
                 _ => unavailable(detail),
-            })
+            });
+            if let Some(cause) = f.cause {
+                super::errors::set(&js_sys::Object::from(js.clone()), "cause", &cause);
+            }
+            js
         })?;
         let r = refresh::parse_refresh_response(&p, f.status, f.retry_after.as_deref(), &f.body).map_err(|e| refresh_error(&e))?;
         Ok(JsValue::from(response_json(&r)))
