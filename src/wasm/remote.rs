@@ -347,8 +347,13 @@ impl RemoteKeySet {
         let t = now();
         self.inner.cache.borrow_mut().invalidate(t);
         let remote = self.inner.clone();
+        // started now where fetches are shared, so `reloading` says so at once
+        let started = remote.share_in_flight.then(|| remote.fetch_promise());
         future_to_promise(async move {
-            remote.fetch().await;
+            match started {
+                Some(p) => drop(JsFuture::from(p).await),
+                None => remote.fetch().await,
+            }
             let t = now();
             let state = remote.cache.borrow().state(t);
             match state.last_error {

@@ -11,6 +11,7 @@ export async function startJwksServer() {
     status: 500,
     cacheControl: undefined,
     delayMs: 0,
+    retryAfter: undefined, // a Retry-After for mode 'status'
     lastHeaders: undefined,
     discovery: undefined,
   };
@@ -31,7 +32,7 @@ export async function startJwksServer() {
       const cc = state.cacheControl ? { 'cache-control': state.cacheControl } : {};
       switch (state.mode) {
         case 'hang': hanging.add(res); return undefined;
-        case 'status': return json(state.status, { msg: 'unavailable' });
+        case 'status': return json(state.status, { msg: 'unavailable' }, state.retryAfter ? { 'retry-after': state.retryAfter } : {});
         case 'big': {
           res.writeHead(200, { 'content-type': 'application/json', ...cors });
           const chunk = Buffer.alloc(64 * 1024, 0x20);
