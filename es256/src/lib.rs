@@ -43,7 +43,8 @@ mod prelude {
 use scalar::Scalar;
 use crate::sync::{Lock, Once};
 use alloc::sync::Arc;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use crate::prelude::*;
 use table::{Affine, Builder, Table};
 
 static GENERATOR: Once<Table> = Once::new();
@@ -54,16 +55,53 @@ static GENERATOR_BUILDER: Lock<Option<Builder>> = Lock::new(None);
 /// so no verification pays for a whole table.
 pub const WINDOWS_PER_VERIFICATION: usize = 5;
 
+/// Verifications (of every key) after which a key that has not been used
+/// gives up its place among the [`table::MAX_KEY_TABLES`] to a key that
+/// needs one: the keys in use end up with the tables, a builder whose key
+/// went quiet does not hold its place, and keys used in turn (all hot) do
+/// not take each other's.
+pub const COLD_AFTER: u64 = 256;
+
+// The key tables, at most MAX_KEY_TABLES: whose, when last used (on
+// CLOCK), and the table or its builder. They live here, not in the keys,
+// so a place taken back frees its table at once.
+struct Place {
+    owner: u64,
+    last_used: u64,
+    table: Building,
+}
+
+enum Building {
+    Partial(Builder),
+    Done(Arc<Table>),
+    // (only while a finished builder becomes its table)
+    Moving,
+}
+
+static PLACES: Lock<Vec<Place>> = Lock::new(Vec::new());
+// Verifications so far, of every key: the clock coldness is counted on.
+static CLOCK: AtomicU64 = AtomicU64::new(0);
+static NEXT_OWNER: AtomicU64 = AtomicU64::new(1);
+
+// A key's identity among the places, shared by its clones; the last one
+// dropped gives its place back.
+#[derive(Debug)]
+struct Owner(u64);
+
+impl Drop for Owner {
+    fn drop(&mut self) {
+        let id = self.0;
+        let _ = PLACES.with(|places| places.retain(|p| p.owner != id));
+    }
+}
+
 /// A P-256 public key, checked to be a valid point on the curve.
 #[derive(Debug, Clone)]
 pub struct PublicKey {
     point: Affine,
     sec1: [u8; 65],
-    // Built a few windows per verification once the key has verified
-    // TABLE_AFTER_USES signatures, shared by clones; `None` inside when the
-    // table budget was spent.
-    table: Arc<Once<Option<Table>>>,
-    builder: Arc<Lock<Option<Builder>>>,
+    // Its place among the key tables, if it has one, is found by this.
+    owner: Arc<Owner>,
     uses: Arc<AtomicU32>,
 }
 
@@ -83,30 +121,21 @@ impl PartialEq for PublicKey {
 }
 impl Eq for PublicKey {}
 
-// Steps the builder in `slot` (starting one with `start`) by up to
-// `windows`, and hands `publish` the table once complete, or `None` when no
-// builder can start (the key-table budget is spent). The windows built.
-fn advance(
-    slot: &Lock<Option<Builder>>,
-    start: impl FnOnce() -> Option<Builder>,
-    windows: usize,
-    publish: impl FnOnce(Option<Table>),
-) -> usize {
-    slot.with(|slot| {
-        if slot.is_none() {
-            *slot = start();
+// Steps G's builder by up to `windows`, publishing the table once
+// complete. The windows built.
+fn advance_generator(windows: usize) -> usize {
+    GENERATOR_BUILDER
+        .with(|slot| {
             if slot.is_none() {
-                publish(None);
-                return 0;
+                *slot = Builder::generator();
             }
-        }
-        let built = slot.as_mut().and_then(|b| b.step(windows)).unwrap_or(0);
-        if slot.as_ref().is_some_and(Builder::is_complete) {
-            publish(slot.take().and_then(Builder::finish));
-        }
-        built
-    })
-    .unwrap_or(0)
+            let built = slot.as_mut().and_then(|b| b.step(windows)).unwrap_or(0);
+            if slot.as_ref().is_some_and(Builder::is_complete) {
+                GENERATOR.set(slot.take().and_then(Builder::finish).unwrap_or_else(Table::generator));
+            }
+            built
+        })
+        .unwrap_or(0)
 }
 
 // r and s of a raw signature, each in [1, n−1].
@@ -135,8 +164,7 @@ impl PublicKey {
         Some(PublicKey {
             point,
             sec1,
-            table: Arc::new(Once::new()),
-            builder: Arc::new(Lock::new(None)),
+            owner: Arc::new(Owner(NEXT_OWNER.fetch_add(1, Ordering::Relaxed))),
             uses: Arc::new(AtomicU32::new(0)),
         })
     }
@@ -150,47 +178,91 @@ impl PublicKey {
     /// signature length, `r` or `s` outside `[1, n-1]`, or a mismatch is
     /// `false`. High-S signatures are accepted: JWS does not forbid them.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
-        let tables_ready = GENERATOR.get().is_some() && self.table.get().is_some();
-        if !tables_ready && self.uses.fetch_add(1, Ordering::Relaxed) >= TABLE_AFTER_USES {
-            self.build_tables(WINDOWS_PER_VERIFICATION);
-        }
-        self.verify_with_tables_built(message, signature)
+        let now = CLOCK.fetch_add(1, Ordering::Relaxed);
+        let table = if self.uses.fetch_add(1, Ordering::Relaxed) >= TABLE_AFTER_USES {
+            self.table(now, WINDOWS_PER_VERIFICATION, false)
+        } else {
+            None
+        };
+        self.verify_with(table.as_deref(), message, signature)
     }
 
     /// Verifies through the fixed-base tables, finishing them now if
-    /// needed, or by windows when the table budget is spent.
+    /// needed (taking the place of the least recently used key's when all
+    /// are taken), or by windows when none can be had.
     pub fn verify_table(&self, message: &[u8], signature: &[u8]) -> bool {
-        self.build_tables(usize::MAX);
-        self.verify_with_tables_built(message, signature)
+        let now = CLOCK.fetch_add(1, Ordering::Relaxed);
+        let table = self.table(now, usize::MAX, true);
+        self.verify_with(table.as_deref(), message, signature)
     }
 
     // Through the tables when both are complete, else by windows.
-    fn verify_with_tables_built(&self, message: &[u8], signature: &[u8]) -> bool {
-        match (GENERATOR.get(), self.table.get()) {
-            (Some(g), Some(Some(q))) if g.is_usable() => self.check(message, signature, |u1, u2, r| table::verify(g, q, u1, u2, r)),
+    fn verify_with(&self, table: Option<&Table>, message: &[u8], signature: &[u8]) -> bool {
+        match (GENERATOR.get(), table) {
+            (Some(g), Some(q)) if g.is_usable() && q.is_usable() => {
+                self.check(message, signature, |u1, u2, r| table::verify(g, q, u1, u2, r))
+            }
             _ => self.verify_windowed(message, signature),
         }
     }
 
     /// Whether this key's table is built (and G's).
     pub fn has_table(&self) -> bool {
-        GENERATOR.get().is_some() && matches!(self.table.get(), Some(Some(_)))
+        let id = self.owner.0;
+        GENERATOR.get().is_some()
+            && PLACES
+                .with(|places| places.iter().any(|p| p.owner == id && matches!(p.table, Building::Done(_))))
+                .unwrap_or(false)
     }
 
-    // Builds up to `windows` table windows: G's table first, then this
-    // key's; a finished table is published for every later verification.
-    fn build_tables(&self, windows: usize) {
+    // This key's table, once built: builds up to `windows` table windows
+    // first (G's table first, then this key's), taking a place for it if
+    // there is one free, or one whose key has been cold for COLD_AFTER
+    // verifications (any least recently used one when `force`).
+    fn table(&self, now: u64, windows: usize, force: bool) -> Option<Arc<Table>> {
         let mut left = windows;
         if GENERATOR.get().is_none() {
-            left -= advance(&GENERATOR_BUILDER, Builder::generator, left, |t| {
-                GENERATOR.set(t.unwrap_or_else(Table::generator));
-            });
+            left = left.saturating_sub(advance_generator(left));
         }
-        if left > 0 && self.table.get().is_none() {
-            advance(&self.builder, || Builder::for_key(&self.point), left, |t| {
-                self.table.set(t);
-            });
-        }
+        let id = self.owner.0;
+        PLACES
+            .with(|places| {
+                let at = match places.iter().position(|p| p.owner == id) {
+                    Some(at) => at,
+                    None if left == 0 => return None,
+                    None => {
+                        let place = Place { owner: id, last_used: now, table: Building::Partial(Builder::for_key(&self.point)) };
+                        if places.len() < table::MAX_KEY_TABLES {
+                            places.push(place);
+                            places.len() - 1
+                        } else {
+                            let (at, coldest) = places.iter().enumerate().min_by_key(|(_, p)| p.last_used)?;
+                            if !force && now.saturating_sub(coldest.last_used) < COLD_AFTER {
+                                return None;
+                            }
+                            *places.get_mut(at)? = place; // frees the cold key's table
+                            at
+                        }
+                    }
+                };
+                let place = places.get_mut(at)?;
+                place.last_used = now;
+                if let Building::Partial(builder) = &mut place.table {
+                    if left > 0 {
+                        builder.step(left)?;
+                    }
+                }
+                if matches!(&place.table, Building::Partial(b) if b.is_complete()) {
+                    if let Building::Partial(b) = core::mem::replace(&mut place.table, Building::Moving) {
+                        place.table = Building::Done(Arc::new(b.finish()?));
+                    }
+                }
+                match &place.table {
+                    Building::Done(t) => Some(t.clone()),
+                    Building::Partial(_) | Building::Moving => None,
+                }
+            })
+            .flatten()
     }
 
     /// Verifies without any big table: u1·G + u2·Q by 4-bit windows.

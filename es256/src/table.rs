@@ -20,7 +20,6 @@ use super::field::Fe;
 use super::scalar::Scalar;
 use crate::prelude::*;
 use crate::sync::Once;
-use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Window width of the tables, in bits.
 pub const WINDOW_BITS: usize = 9;
@@ -29,11 +28,10 @@ pub const WINDOWS: usize = 257usize.div_ceil(WINDOW_BITS);
 /// Points per window: the multiples 1 … 2^(w−1).
 pub const PER_WINDOW: usize = 1 << (WINDOW_BITS - 1);
 
-/// The most key tables alive at once (each 29 × 256 points, about 464
-/// KiB); past it, keys verify without one.
+/// The most key tables (built or being built) alive at once (each 29 ×
+/// 256 points, about 464 KiB); past it, keys verify without one, unless
+/// one of those keys went cold (see `PublicKey`).
 pub const MAX_KEY_TABLES: usize = 8;
-
-static KEY_TABLES: AtomicUsize = AtomicUsize::new(0);
 
 // p − n for P-256: x(R) mod n == r also when x(R) == r + n, possible only
 // when r < p − n.
@@ -189,31 +187,9 @@ fn invert(a: &Fe) -> Option<Fe> {
     Some(acc)
 }
 
-// A place in the key-table budget, given back when dropped (with the
-// builder or table holding it).
-#[derive(Debug)]
-struct BudgetSlot;
-
-impl BudgetSlot {
-    fn take() -> Option<BudgetSlot> {
-        if KEY_TABLES.fetch_add(1, Ordering::Relaxed) >= MAX_KEY_TABLES {
-            KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
-            return None;
-        }
-        Some(BudgetSlot)
-    }
-}
-
-impl Drop for BudgetSlot {
-    fn drop(&mut self) {
-        KEY_TABLES.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
 /// Multiples of one point, for fixed-base scalar multiplication.
 pub struct Table {
     points: Vec<Affine>,
-    _budget: Option<BudgetSlot>,
 }
 
 impl core::fmt::Debug for Table {
@@ -243,8 +219,8 @@ pub fn signed_digits(k: &Scalar) -> [i32; WINDOWS] {
 
 /// A table under construction, a few windows at a time: spread over
 /// several verifications, no single one pays for a whole table (a Workers
-/// request has a CPU budget). A builder for a key holds a place in the
-/// key-table budget until it is finished or dropped.
+/// request has a CPU budget). (Which keys may have tables, at most
+/// [`MAX_KEY_TABLES`] at a time, is the key's business: see `PublicKey`.)
 #[derive(Debug)]
 pub struct Builder {
     // the windows built so far, as a table under construction
@@ -255,12 +231,12 @@ pub struct Builder {
 impl Builder {
     /// A builder for G's table.
     pub fn generator() -> Option<Builder> {
-        Some(Builder { table: Table::empty(None), base: Affine::generator()? })
+        Some(Builder { table: Table::empty(), base: Affine::generator()? })
     }
 
-    /// A builder for a key's table, if the budget allows one more.
-    pub fn for_key(q: &Affine) -> Option<Builder> {
-        Some(Builder { table: Table::empty(Some(BudgetSlot::take()?)), base: *q })
+    /// A builder for a key's table.
+    pub fn for_key(q: &Affine) -> Builder {
+        Builder { table: Table::empty(), base: *q }
     }
 
     /// Whether every window is built.
@@ -304,16 +280,17 @@ impl Builder {
 impl Table {
     /// The table of the generator, built now.
     pub fn generator() -> Table {
-        Builder::generator().and_then(Builder::complete).unwrap_or(Table::empty(None))
+        Builder::generator().and_then(Builder::complete).unwrap_or_else(Table::empty)
     }
 
-    /// A table for a key, built now, if the budget allows one.
+    /// A table for a key, built now (`None` only if a point came out at
+    /// infinity, impossible for a point of prime order).
     pub fn for_key(q: &Affine) -> Option<Table> {
-        Builder::for_key(q)?.complete()
+        Builder::for_key(q).complete()
     }
 
-    fn empty(budget: Option<BudgetSlot>) -> Table {
-        Table { points: Vec::with_capacity(WINDOWS * PER_WINDOW), _budget: budget }
+    fn empty() -> Table {
+        Table { points: Vec::with_capacity(WINDOWS * PER_WINDOW) }
     }
 
     /// Whether the table has all its points (G's always does).
@@ -526,7 +503,7 @@ mod tests {
     fn built_a_few_windows_at_a_time_is_the_same_table() {
         let q = Affine::from_point(&(ProjectivePoint::GENERATOR * scalar(3)).to_affine()).unwrap();
         let whole = Table::for_key(&q).unwrap();
-        let mut b = Builder::for_key(&q).unwrap();
+        let mut b = Builder::for_key(&q);
         let mut steps = 0;
         while !b.is_complete() {
             assert!(b.step(4).unwrap() <= 4);
