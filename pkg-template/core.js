@@ -3,7 +3,9 @@
 // only shapes arguments, results and errors. The package's verify-only entry
 // is this file over the verify-only wasm; the full entry extends it.
 import * as wasm from './edgetoken.js';
-import { JWKSInvalid, OptionsInvalid } from './errors.js';
+import {
+  JWKSInvalid, JWSInvalid, JWTInvalid, OptionsInvalid, TokenTooLarge,
+} from './errors.js';
 import {
   answer, call, clock, disposable, inputWriter, live, optionsText, ready, release, rethrow, tokenText, verifierCache,
 } from './calls.js';
@@ -124,10 +126,18 @@ function makeVerifier(set, text) {
 // calls skip parsing the options too (see verifierCache in calls.js).
 const verifierFor = verifierCache(makeVerifier);
 
-/** Decodes a JWT's claims. Does NOT verify anything. */
+/**
+ * Decodes a JWT's claims. Does NOT verify anything. A malformed token is
+ * `JWTInvalid`, as in jose (`TokenTooLarge` past the size cap).
+ */
 export function decodeJwt(jwt) {
   ready(wasm.initSync);
-  return JSON.parse(call(wasm.decode, tokenText(jwt), 1));
+  try {
+    return JSON.parse(call(wasm.decode, tokenText(jwt), 1));
+  } catch (e) {
+    if (e instanceof JWSInvalid && !(e instanceof TokenTooLarge)) throw new JWTInvalid(e.message, { cause: e });
+    throw e;
+  }
 }
 
 /** Decodes a token's protected header. Does NOT verify anything. */

@@ -44,7 +44,7 @@ export const errors: typeof verifyErrors & {
 
 /** Options of `createRemoteJWKSet`. Durations are milliseconds, as in jose. */
 export interface RemoteJWKSetOptions {
-  /** Freshness when the response has no usable `Cache-Control: max-age` (default 600000). */
+  /** Freshness when the response has no usable `Cache-Control: max-age` (default 600000); `Infinity`: never stale, whatever the response says. */
   cacheMaxAge?: number;
   /** Smallest `max-age` honoured (default 1000). */
   minCacheMaxAge?: number;
@@ -52,7 +52,7 @@ export interface RemoteJWKSetOptions {
   maxCacheMaxAge?: number;
   /** After a fetch, no refetch for an unknown `kid` for this long (default 30000). */
   cooldownDuration?: number;
-  /** Abort a fetch after this long (default 5000). */
+  /** Abort a fetch, redirects and body included, after this long (0 to 600000; default 5000). */
   timeoutDuration?: number;
   /** Keep serving the last good keys this long past expiry while refetches fail (default 3600000). */
   staleIfError?: number;
@@ -88,11 +88,17 @@ export interface RemoteJWKSetState {
 export interface RemoteJWKSet {
   readonly fresh: boolean;
   readonly coolingDown: boolean;
+  /** A fetch of the set is under way (jose's `reloading`). */
+  readonly reloading: boolean;
   readonly state: RemoteJWKSetState;
   /** Refetches now; rejects with the fetch error. */
   reload(): Promise<void>;
+  /** A copy of the cached JWK Set; undefined before the first fetch (jose's `jwks()`). */
+  jwks(): JSONWebKeySet | undefined;
   exportCache(): JWKSCacheSnapshot | undefined;
   importCache(snapshot: JWKSCacheSnapshot): void;
+  /** Releases the set's wasm memory now; any later use is `Disposed`. Also `[Symbol.dispose]`. */
+  dispose(): void;
 }
 
 /** Builds a key set that fetches the JWK Set at `url`. Nothing is fetched until needed. */

@@ -48,11 +48,24 @@ export interface KeySet {
   skipped(): { index: number; kid?: string; reason: string }[];
   /** The repeat-token cache of `jwtVerify` with this set. */
   cacheStats(): { entries: number; bytes: number; hits: number; misses: number };
+  /** A copy of the JWK Set as given (jose's `jwks()`). */
+  jwks(): JSONWebKeySet;
+  /**
+   * Releases the set's wasm memory now (and that of the verifiers
+   * `jwtVerify` made for it), instead of at garbage collection; any later
+   * use is `Disposed`. Also `[Symbol.dispose]`, so `using` works.
+   *
+   * @example
+   * using keys = createLocalJWKSet(jwks);
+   */
+  dispose(): void;
 }
 
 /** A key set and options bound once; repeat tokens skip the signature. */
 export interface Verifier {
-  verify<P = JWTPayload>(token: string): Promise<JWTVerifyResult<P>>;
+  verify<P = JWTPayload>(token: string | Uint8Array): Promise<JWTVerifyResult<P>>;
+  /** Releases the verifier's wasm memory now; any later use is `Disposed`. Also `[Symbol.dispose]`. */
+  dispose(): void;
 }
 
 /** Binds a key set and `jwtVerify` options once, for servers verifying many tokens. */
@@ -127,7 +140,7 @@ export type ErrorCode =
   | 'ERR_JWKS_TOO_LARGE' | 'ERR_JWKS_CROSS_ORIGIN_REDIRECT' | 'ERR_DISCOVERY_FAILED' | 'ERR_OPTIONS_INVALID'
   | 'ERR_REFRESH_REJECTED' | 'ERR_REFRESH_UNAVAILABLE' | 'ERR_REFRESH_FAILED' | 'ERR_REFRESH_INVALID_RESPONSE'
   | 'ERR_TOKENS_INVALID' | 'ERR_SESSION_STORAGE_CORRUPT' | 'ERR_NOT_SIGNED_IN'
-  | 'ERR_BEARER_TOKEN_MISSING' | 'ERR_BEARER_TOKEN_MALFORMED';
+  | 'ERR_BEARER_TOKEN_MISSING' | 'ERR_BEARER_TOKEN_MALFORMED' | 'ERR_DISPOSED';
 
 /** Base class of every edgetoken error. */
 export class JOSEError extends Error {
@@ -161,6 +174,8 @@ export class BearerTokenMalformed extends JOSEError {}
 export class TokenTooLarge extends JWSInvalid {}
 /** An option, or the key set argument, is invalid. */
 export class OptionsInvalid extends JOSEError {}
+/** The key set or verifier was disposed. */
+export class Disposed extends JOSEError {}
 
 /** The error classes of verification, as in jose's `errors` (the full entry's has more). */
 export const errors: {
@@ -180,4 +195,5 @@ export const errors: {
   BearerTokenMalformed: typeof BearerTokenMalformed;
   TokenTooLarge: typeof TokenTooLarge;
   OptionsInvalid: typeof OptionsInvalid;
+  Disposed: typeof Disposed;
 };

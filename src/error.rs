@@ -108,14 +108,17 @@ impl ParseError {
             ParseError::AlgNotAllowed { .. } => "ERR_JOSE_ALG_NOT_ALLOWED",
             ParseError::Unsupported { .. } => "ERR_JOSE_NOT_SUPPORTED",
             ParseError::PayloadNotClaims { .. } => "ERR_JWT_INVALID",
+            // as jose: a signature of the wrong size is one that does not verify
+            ParseError::SignatureLength { .. } | ParseError::EmptySegment(Part::Signature) => {
+                "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"
+            }
             ParseError::Segments { .. }
             | ParseError::EmptySegment(_)
             | ParseError::Base64(_)
             | ParseError::Utf8(_)
             | ParseError::Json { .. }
             | ParseError::MissingAlg
-            | ParseError::HeaderParam { .. }
-            | ParseError::SignatureLength { .. } => "ERR_JWS_INVALID",
+            | ParseError::HeaderParam { .. } => "ERR_JWS_INVALID",
         }
     }
 }

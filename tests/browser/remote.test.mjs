@@ -60,3 +60,23 @@ test('timeout and HTTP errors carry their codes in Chromium', async () => {
   }
   jwksServer.state.mode = 'ok';
 });
+
+test('a redirecting JWKS URL fails in Chromium before anything reaches another origin', async () => {
+  // browsers hide where a redirect goes (an opaque redirect), so edgetoken
+  // cannot check the origin and follows none: nothing is sent past it
+  const key = await newKey('web-3');
+  const token = await joseJwt(key, { sub: 'x', exp: now() + 600 });
+  jwksServer.state.jwks = { keys: [key.jwk] };
+  for (const mode of ['redirect-cross', 'redirect-same']) {
+    jwksServer.state.mode = mode;
+    jwksServer.reset();
+    const r = await page.evaluate(async ({ url, token }) => {
+      const { createRemoteJWKSet, jwtVerify } = await import('edgetoken');
+      const JWKS = createRemoteJWKSet(url, { headers: { 'x-api-key': 'secret' } });
+      return jwtVerify(token, JWKS).then(() => 'accepted', (e) => e.code);
+    }, { url: jwksServer.url, token });
+    assert.equal(r, 'ERR_JWKS_FETCH_FAILED', mode);
+    assert.equal(jwksServer.count('/moved'), 0, `${mode}: nothing followed the redirect`);
+  }
+  jwksServer.state.mode = 'ok';
+});

@@ -394,7 +394,7 @@ test('14. CommonJS: both entries share the error classes', () => {
   for (const name of Object.keys(lean.errors)) assert.equal(lean.errors[name], full.errors[name], name);
   let e;
   try {
-    lean.decodeJwt('not a token');
+    lean.decodeProtectedHeader('not a token');
   } catch (x) {
     e = x;
   }

@@ -84,5 +84,18 @@ export async function verifyOnly(token: string, request: Request): Promise<strin
   lean.createRemoteJWKSet('https://issuer.example/jwks');
   // @ts-expect-error and does not take one
   await lean.jwtVerify(token, createRemoteJWKSet('https://issuer.example/jwks'));
-  return payload.type + String(again) + bearer + code + response.status;
+  const copy: lean.JSONWebKeySet = keys.jwks();
+  verifier.dispose();
+  keys.dispose();
+  const disposed: lean.ErrorCode = new lean.Disposed('x').code;
+  return payload.type + String(again) + bearer + code + response.status + copy.keys.length + disposed;
+}
+
+// Remote key sets as jose has them: jwks(), reloading, dispose().
+export function remoteExtras(): string {
+  const set = createRemoteJWKSet('https://issuer.example/jwks', { cacheMaxAge: Infinity, timeoutDuration: 0 });
+  const fetched = set.jwks()?.keys.length ?? 0;
+  const busy: boolean = set.reloading;
+  set.dispose();
+  return `${fetched} ${busy}`;
 }

@@ -98,3 +98,21 @@ test('a JWKS that never answers yields ERR_JWKS_TIMEOUT in workerd, without hang
     await fresh.dispose();
   }
 });
+
+test('redirects in workerd: same-origin ones are followed, one to another origin is refused before it is sent', async () => {
+  const token = await joseJwt(key, { sub: 'moved', aud: 'edge-api', exp: now() + 60 });
+  for (const [mode, want] of [['redirect-cross', { status: 401, body: { code: 'ERR_JWKS_CROSS_ORIGIN_REDIRECT' } }],
+    ['redirect-same', { status: 200, body: { sub: 'moved' } }]]) {
+    const fresh = await startWorker(worker, { JWKS_URL: jwksServer.url, AUDIENCE: 'edge-api', TIMEOUT_MS: '2000' });
+    try {
+      jwksServer.state.mode = mode;
+      jwksServer.reset();
+      const r = await fresh.dispatchFetch('http://worker/api', { headers: { authorization: `Bearer ${token}` } });
+      assert.deepEqual({ status: r.status, body: await r.json() }, want, mode);
+      assert.equal(jwksServer.count('/moved'), mode === 'redirect-same' ? 1 : 0, mode);
+    } finally {
+      jwksServer.state.mode = 'ok';
+      await fresh.dispose();
+    }
+  }
+});
