@@ -8,7 +8,8 @@
 //! [`table`]): G's and each key's, built once a key has verified enough
 //! signatures for its table to pay off ([`TABLE_AFTER_USES`]); until then
 //! (so a cold start or a short-lived worker builds nothing large), and for
-//! keys past the table budget, by 4-bit windows.
+//! keys without one of the [`table::MAX_KEY_TABLES`] places (which go to
+//! the keys in use, see [`COLD_AFTER`]), by 4-bit windows.
 //! The tests check both paths against `p256`'s own ECDSA verifier, the
 //! reference, on every Wycheproof vector and on random signatures.
 //!
