@@ -1,6 +1,6 @@
 // Bearer tokens in requests (RFC 6750): reading them, and answering a
 // request whose token failed.
-import { BearerTokenMalformed, BearerTokenMissing } from './errors.js';
+import { BearerTokenMalformed, BearerTokenMissing, OptionsInvalid } from './errors.js';
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -35,6 +35,10 @@ const quoted = (s) => `"${String(s).replace(/[\\"]/g, '\\$&')}"`;
  */
 export function unauthorized(error, { realm } = {}) {
   const code = typeof error?.code === 'string' ? error.code : 'ERR_JOSE_GENERIC';
+  // a realm is a quoted-string: printable ASCII (and tabs), never a header break
+  if (realm !== undefined && (typeof realm !== 'string' || !/^[\t\x20-\x7e]*$/.test(realm))) {
+    throw new OptionsInvalid('realm must be a string of printable ASCII');
+  }
   const params = realm === undefined ? [] : [`realm=${quoted(realm)}`];
   let status = 401;
   if (code === 'ERR_BEARER_TOKEN_MALFORMED') {

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { instances } from '../support/entry.mjs';
 import {
   createLocalJWKSet, createRemoteJWKSet, createVerifier, jwtVerify, compactVerify, decodeJwt, discover, cotter,
-  createSession, errors,
+  createSession, unauthorized, errors,
 } from 'edgetoken';
 import { newKey, joseJwt, now } from '../support/tokens.mjs';
 import { startJwksServer } from '../support/jwks-server.mjs';
@@ -238,6 +238,10 @@ test('6. every option value outside its type or range is OptionsInvalid', async 
     { crossTab: 'yes' }, { autoRefresh: 1 }, { refreshLeeway: -5 }]) {
     assert.equal(await code(() => createSession({ provider, ...opts })), 'ERR_OPTIONS_INVALID', JSON.stringify(opts));
   }
+  for (const realm of ['a\r\nx-injected: 1', 7, 'caf\u00e9']) {
+    assert.equal(await code(() => unauthorized(new errors.JWSInvalid('x'), { realm })), 'ERR_OPTIONS_INVALID', JSON.stringify(realm));
+  }
+  assert.equal(unauthorized(new errors.JWSInvalid('x'), { realm: 'api "v1"' }).headers.get('www-authenticate').startsWith('Bearer realm="api \\"v1\\""'), true);
   for (const opts of [{ timeoutDuration: -1 }, { timeoutDuration: 600_001 }, { cooldownDuration: Number.NaN },
     { cacheMaxAge: -1 }, { cacheMaxAge: '10' }, { staleIfError: Infinity }, { headers: { a: 1 } }]) {
     assert.equal(await code(() => createRemoteJWKSet(srv.url, opts)), 'ERR_OPTIONS_INVALID', JSON.stringify(opts));
