@@ -173,10 +173,20 @@ export function cotter({ apiKeyId, baseUrl = 'https://www.cotter.app', issuer, .
 /**
  * A standard OpenID Connect issuer found by discovery, for `createSession`:
  * `{ type: 'oauth2', issuer, audience, clientId, tokenEndpoint,
- * revocationEndpoint, jwks, verify }`. Other options go to `createRemoteJWKSet`.
+ * revocationEndpoint, accessToken, jwks, verify }`. A session verifies its
+ * ID tokens (audience: the client id) and carries its access tokens as
+ * opaque: they are for a resource server. `accessToken: { audience,
+ * issuer? }` has the session verify them too, as JWTs (RFC 9068) for that
+ * audience. Other options go to `createRemoteJWKSet`.
  */
-export async function oidc({ issuer, clientId, ...remoteOptions } = {}) {
+export async function oidc({ issuer, clientId, accessToken, ...remoteOptions } = {}) {
   if (typeof clientId !== 'string' || !clientId) throw new OptionsInvalid('oidc(): clientId is required');
+  if (accessToken !== undefined) {
+    const ok = accessToken !== null && typeof accessToken === 'object'
+      && (typeof accessToken.audience === 'string' || (Array.isArray(accessToken.audience) && accessToken.audience.length > 0))
+      && (accessToken.issuer === undefined || typeof accessToken.issuer === 'string');
+    if (!ok) throw new OptionsInvalid('oidc(): accessToken must be { audience, issuer? }');
+  }
   const config = await discover(issuer, remoteOptions);
   if (typeof config.token_endpoint !== 'string') throw new OptionsInvalid('the issuer has no token_endpoint');
   const jwks = createRemoteJWKSet(config.jwks_uri, remoteOptions);
@@ -187,6 +197,7 @@ export async function oidc({ issuer, clientId, ...remoteOptions } = {}) {
     clientId,
     tokenEndpoint: config.token_endpoint,
     revocationEndpoint: typeof config.revocation_endpoint === 'string' ? config.revocation_endpoint : undefined,
+    accessToken: accessToken && Object.freeze({ audience: accessToken.audience, issuer: accessToken.issuer }),
     jwks,
     verify: (token, options) => jwtVerify(token, jwks, { issuer: config.issuer, audience: clientId, ...options }),
   });

@@ -28,11 +28,13 @@ export const RefreshInvalidResponse = define('RefreshInvalidResponse', 'ERR_REFR
 export const TokensInvalid = define('TokensInvalid', 'ERR_TOKENS_INVALID', JOSEError);
 /** A stored session value could not be read; it was discarded. */
 export const SessionStorageCorrupt = define('SessionStorageCorrupt', 'ERR_SESSION_STORAGE_CORRUPT', JOSEError);
+/** Session storage failed (`operation`, `cause`); the session goes on in memory and tries again. */
+export const SessionStorageFailed = define('SessionStorageFailed', 'ERR_SESSION_STORAGE_FAILED', JOSEError);
 /** The session holds no tokens. */
 export const NotSignedIn = define('NotSignedIn', 'ERR_NOT_SIGNED_IN', JOSEError);
 
 /** The error classes, as in jose's `errors` namespace (the full entry's). */
 export const errors = Object.freeze({
   ...verifyErrors,
-  JWKSTimeout, JWKSFetchFailed, JWKSHttpError, JWKSTooLarge, JWKSCrossOriginRedirect, DiscoveryFailed, RefreshRejected, RefreshUnavailable, RefreshFailed, RefreshInvalidResponse, TokensInvalid, SessionStorageCorrupt, NotSignedIn,
+  JWKSTimeout, JWKSFetchFailed, JWKSHttpError, JWKSTooLarge, JWKSCrossOriginRedirect, DiscoveryFailed, RefreshRejected, RefreshUnavailable, RefreshFailed, RefreshInvalidResponse, TokensInvalid, SessionStorageCorrupt, SessionStorageFailed, NotSignedIn,
 });

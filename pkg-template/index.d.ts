@@ -19,6 +19,8 @@ export class RefreshFailed extends JOSEError { status?: number; }
 export class RefreshInvalidResponse extends JOSEError {}
 export class TokensInvalid extends JOSEError { reason?: string; }
 export class SessionStorageCorrupt extends JOSEError {}
+/** Session storage failed; the session went on in memory and tries storage again on its next use. */
+export class SessionStorageFailed extends JOSEError { operation: 'get' | 'set' | 'remove'; }
 export class NotSignedIn extends JOSEError {}
 export class DiscoveryFailed extends JOSEError {
   reason: 'timeout' | 'network' | 'http' | 'too_large' | 'redirect' | 'content_type' | 'invalid';
@@ -39,6 +41,7 @@ export const errors: typeof verifyErrors & {
   RefreshInvalidResponse: typeof RefreshInvalidResponse;
   TokensInvalid: typeof TokensInvalid;
   SessionStorageCorrupt: typeof SessionStorageCorrupt;
+  SessionStorageFailed: typeof SessionStorageFailed;
   NotSignedIn: typeof NotSignedIn;
 };
 
@@ -130,10 +133,19 @@ export interface OIDCProvider extends Provider {
   readonly type: 'oauth2';
   readonly clientId: string;
   readonly revocationEndpoint?: string;
+  /** Set when a session verifies access tokens as JWTs (RFC 9068) for this audience; otherwise they are opaque. */
+  readonly accessToken?: { readonly audience: string | string[]; readonly issuer?: string };
 }
 
-/** Finds a standard issuer by discovery (`clientId` is the audience). */
-export function oidc(options: { issuer: string; clientId: string } & RemoteJWKSetOptions): Promise<OIDCProvider>;
+/**
+ * Finds a standard issuer by discovery. Sessions verify its ID tokens
+ * (audience: `clientId`) and carry its access tokens as opaque, unless
+ * `accessToken: { audience }` asks to verify them as JWTs for that audience.
+ *
+ * @example
+ * const provider = await oidc({ issuer, clientId: 'app', accessToken: { audience: 'https://api.example' } });
+ */
+export function oidc(options: { issuer: string; clientId: string; accessToken?: { audience: string | string[]; issuer?: string } } & RemoteJWKSetOptions): Promise<OIDCProvider>;
 
 /** Where a session keeps its tokens. */
 export type SessionStorageOption =
@@ -171,7 +183,8 @@ export interface SessionTokens {
 }
 
 /** Events: `tokens` ({ source: 'login' | 'refresh' | 'other_tab' }), `refresh_failed` ({ error, attempts }),
- * `signed_out` ({ reason: 'logout' | 'refresh_rejected' | 'other_tab', error? }), `storage_corrupt` ({ error }). */
+ * `signed_out` ({ reason: 'logout' | 'refresh_rejected' | 'other_tab', error? }), `storage_corrupt` ({ error }),
+ * `storage_failed` ({ error: SessionStorageFailed, operation }). */
 export class SessionEvent extends Event {
   detail: any;
 }
@@ -179,14 +192,15 @@ export class SessionEvent extends Event {
 /** A session: tokens kept fresh through the refresh-token exchange. */
 export interface Session extends EventTarget {
   readonly tokens: SessionTokens | null;
-  /** Starts from Cotter's auth payload (or a token response); verifies the tokens first. */
-  setTokens(payload: unknown): Promise<void>;
+  /** Starts from Cotter's auth payload (or a token response); verifies the tokens first (and the ID token's `nonce`, when given). */
+  setTokens(payload: unknown, options?: { nonce?: string }): Promise<void>;
   /** A valid access token; refreshes first when needed. */
   getAccessToken(): Promise<string>;
   /** The ID token's claims, or null. */
   getIdTokenClaims<P = JWTPayload>(): Promise<(P & JWTPayload) | null>;
   refresh(): Promise<void>;
   logout(): Promise<void>;
+  /** Stops timers and listeners; every later call rejects with `Disposed`. */
   dispose(): void;
 }
 

@@ -4,9 +4,9 @@
 // timers, single flight, and cross-tab coordination.
 import * as wasm from './edgetoken.js';
 import { jwtVerify, decodeJwt } from './api.js';
-import { OptionsInvalid } from './errors.js';
+import { Disposed, OptionsInvalid } from './errors.js';
 import {
-  NotSignedIn, TokensInvalid, SessionStorageCorrupt, RefreshFailed,
+  NotSignedIn, TokensInvalid, SessionStorageCorrupt, SessionStorageFailed, RefreshFailed,
 } from './errors-remote.js';
 import { toClass } from './calls.js';
 
@@ -14,6 +14,8 @@ const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 // The refresh token of a stored session (JSON), or undefined.
 const refreshTokenOf = (stored) => (stored ? JSON.parse(stored).refresh_token : undefined);
 const nowSeconds = () => Date.now() / 1000;
+// what a failed storage operation answers (see #store)
+const failed = Symbol('failed');
 const onWorkerd = () => globalThis.navigator?.userAgent === 'Cloudflare-Workers';
 
 /** An event of a session; `detail` says more. */
@@ -78,7 +80,11 @@ const call = (fn) => {
  * `retry` ({ retries: 3, baseDelay: 500, maxDelay: 10000 } ms; a transient
  * failure is retried up to `retries` times),
  * `timeoutDuration` (ms, 10000), `crossTab` (true), `autoRefresh` (true
- * where there is a document).
+ * where there is a document). The leeway is at most half the access
+ * token's lifetime, and automatic refreshes are at least that half (1 to
+ * 5 s) apart. Storage failures are transient: the session goes on in
+ * memory, reports them (`storage_failed`, `SessionStorageFailed`) and
+ * tries storage again on its next use.
  */
 export function createSession(options = {}) {
   return new Session(options);
@@ -92,13 +98,20 @@ class Session extends EventTarget {
   #retry;
   #timeout;
   #stored = null;
-  #loaded = null;
+  // whether the stored session was read (a failed read is tried again)
+  #loaded = false;
+  #loading = null;
+  // a write or removal storage refused, tried again on the next use
+  #pending = null;
   #inflight = null;
   #refreshingSince = null;
+  // when the last exchange started (ms): automatic refreshes keep a floor
+  #lastRefresh = 0;
   #channel = null;
   #timer = null;
   #listeners = [];
   #autoRefresh;
+  #disposed = false;
 
   constructor({ provider, storage, storageKey = 'edgetoken.session', refreshLeeway, retry = {}, timeoutDuration = 10_000,
     crossTab = true, autoRefresh = typeof document !== 'undefined' } = {}) {
@@ -133,27 +146,60 @@ class Session extends EventTarget {
   }
 
   #emit(type, detail) {
-    this.dispatchEvent(new SessionEvent(type, detail));
+    if (!this.#disposed) this.dispatchEvent(new SessionEvent(type, detail));
   }
 
+  #live() {
+    if (this.#disposed) throw new Disposed('this session was disposed');
+  }
+
+  // A storage operation; a failure is reported (event) and answered with
+  // `failed`, never thrown: the session goes on in memory.
+  async #store(operation, ...args) {
+    try {
+      return await this.#storage[operation](...args);
+    } catch (cause) {
+      const error = new SessionStorageFailed(`session storage ${operation}() failed: ${cause?.message ?? cause}`, { cause });
+      error.operation = operation;
+      this.#emit('storage_failed', { error, operation });
+      return failed;
+    }
+  }
+
+  // Reads the stored session once (again after a failed read), and writes
+  // what storage refused before. True once storage was read.
   async #load() {
-    this.#loaded ??= (async () => {
-      const raw = await this.#storage.get();
-      if (raw === null || raw === undefined) return;
+    this.#live();
+    if (this.#pending) await this.#flush();
+    if (this.#loaded) return true;
+    this.#loading ??= (async () => {
+      const raw = await this.#store('get');
+      if (raw === failed) return false;
+      this.#loaded = true;
+      if (raw === null || raw === undefined || this.#stored) return true;
       try {
         this.#stored = wasm.parseStored(String(raw));
         this.#schedule();
       } catch (e) {
-        await this.#storage.remove();
+        await this.#store('remove');
         this.#emit('storage_corrupt', { error: new SessionStorageCorrupt(e.message) });
       }
-    })();
-    return this.#loaded;
+      return true;
+    })().finally(() => { this.#loading = null; });
+    return this.#loading;
+  }
+
+  // Writes (or removes) what storage refused before.
+  async #flush() {
+    const pending = this.#pending;
+    const done = pending.remove ? await this.#store('remove') : await this.#store('set', pending.value);
+    if (done !== failed && this.#pending === pending) this.#pending = null;
   }
 
   async #save(stored, source) {
     this.#stored = stored;
-    await this.#storage.set(stored);
+    this.#pending = null;
+    if ((await this.#store('set', stored)) === failed) this.#pending = { value: stored };
     this.#emit('tokens', { ...this.tokens, source });
     this.#schedule();
   }
@@ -162,7 +208,8 @@ class Session extends EventTarget {
     const had = this.#stored !== null;
     this.#stored = null;
     clearTimeout(this.#timer);
-    await this.#storage.remove();
+    this.#pending = null;
+    if ((await this.#store('remove')) === failed) this.#pending = { remove: true };
     if (had) this.#emit('signed_out', { reason, error });
   }
 
@@ -173,16 +220,26 @@ class Session extends EventTarget {
     return { access_token: s.access_token, id_token: s.id_token, refresh_token: s.refresh_token, expires_at: Math.round(s.expires_at * 1000), sub: s.sub };
   }
 
-  // Verifies tokens from the issuer: signature, issuer, audience, and the
-  // same user as the session (the ID token's `sub` too).
-  async #verify(response, expectedSub) {
-    const { jwks, issuer, audience } = this.#provider;
+  // Verifies tokens from the issuer and answers `{ accessExp, sub }`. For
+  // Cotter: the access token (issuer, audience = API key id) and the ID
+  // token, for the same user. For OAuth 2.0 / OpenID Connect: the ID token
+  // (issuer, audience = client id, `sub`, the sign-in's `nonce`), and the
+  // access token only when the provider was told its audience (else it is
+  // the resource server's, possibly opaque). A `kid` the key set does not
+  // know makes it refetch once, cooldown or not: these tokens come from the
+  // issuer itself, which may just have rotated its keys.
+  async #verify(response, expectedSub, { nonce } = {}) {
+    const check = () => (this.#provider.type === 'cotter'
+      ? this.#verifyCotter(response, expectedSub)
+      : this.#verifyOAuth2(response, expectedSub, nonce));
     try {
-      const a = await jwtVerify(response.access_token, jwks, { issuer, audience });
-      if (typeof a.payload.sub !== 'string') throw new TokensInvalid('the access token has no "sub"');
-      if (expectedSub && a.payload.sub !== expectedSub) throw new TokensInvalid('the access token is for another user');
-      if (response.id_token) await jwtVerify(response.id_token, jwks, { issuer, audience, subject: a.payload.sub });
-      return { accessExp: a.payload.exp, sub: a.payload.sub };
+      try {
+        return await check();
+      } catch (e) {
+        if (e.code !== 'ERR_JWKS_NO_MATCHING_KEY') throw e;
+        await this.#provider.jwks.reload().catch(() => {});
+        return await check();
+      }
     } catch (e) {
       if (e instanceof TokensInvalid) throw e;
       const err = new TokensInvalid(`tokens from the issuer failed verification: ${e.message}`, { cause: e });
@@ -191,22 +248,77 @@ class Session extends EventTarget {
     }
   }
 
-  /** Starts the session from a sign-in: Cotter's auth payload or a token response. Verifies the tokens first. */
-  async setTokens(payload) {
+  async #verifyCotter(response, expectedSub) {
+    const { jwks, issuer, audience } = this.#provider;
+    const a = await jwtVerify(response.access_token, jwks, { issuer, audience });
+    if (typeof a.payload.sub !== 'string') throw new TokensInvalid('the access token has no "sub"');
+    if (expectedSub && a.payload.sub !== expectedSub) throw new TokensInvalid('the access token is for another user');
+    if (response.id_token) await jwtVerify(response.id_token, jwks, { issuer, audience, subject: a.payload.sub });
+    return { accessExp: a.payload.exp, sub: a.payload.sub };
+  }
+
+  async #verifyOAuth2(response, expectedSub, nonce) {
+    const { jwks, issuer, clientId, accessToken } = this.#provider;
+    let sub = expectedSub;
+    let idExp;
+    if (response.id_token) {
+      const { payload } = await jwtVerify(response.id_token, jwks, {
+        issuer, audience: clientId, requiredClaims: ['sub'], ...(expectedSub ? { subject: expectedSub } : {}),
+      });
+      if (nonce !== undefined && payload.nonce !== nonce) throw new TokensInvalid('the ID token\'s "nonce" is not the sign-in\'s');
+      sub = payload.sub;
+      idExp = payload.exp;
+    } else if (nonce !== undefined) {
+      throw new TokensInvalid('the sign-in\'s token response has no ID token');
+    }
+    let accessExp;
+    if (accessToken) {
+      const { payload } = await jwtVerify(response.access_token, jwks, { issuer: accessToken.issuer ?? issuer, audience: accessToken.audience });
+      if (typeof payload.sub === 'string') {
+        if (sub && payload.sub !== sub) throw new TokensInvalid('the access token is for another user');
+        sub ??= payload.sub;
+      }
+      accessExp = payload.exp;
+    }
+    if (!sub) throw new TokensInvalid('the token response has no ID token to say who signed in');
+    // an opaque access token lives as long as the response says
+    accessExp ??= typeof response.expires_in === 'number' ? nowSeconds() + response.expires_in : (idExp ?? nowSeconds() + 300);
+    return { accessExp, sub };
+  }
+
+  /**
+   * Starts the session from a sign-in: Cotter's auth payload or a token
+   * response. Verifies the tokens first; `nonce` is the one the sign-in
+   * sent (OpenID Connect), which the ID token must carry.
+   */
+  async setTokens(payload, { nonce } = {}) {
     await this.#load();
     const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
     const response = call(() => wasm.loginTokens(text));
-    const { accessExp, sub } = await this.#verify(JSON.parse(response));
+    const { accessExp, sub } = await this.#verify(JSON.parse(response), undefined, { nonce });
+    this.#live();
     const stored = call(() => wasm.mergeTokens(undefined, response, accessExp, sub, nowSeconds()));
     await this.#save(stored, 'login');
     this.#channel?.postMessage({ type: 'tokens', stored });
   }
 
-  /** A valid access token, refreshed first when fewer than `refreshLeeway` seconds remain. */
+  /**
+   * A valid access token, refreshed first when fewer than `refreshLeeway`
+   * seconds (at most half its lifetime) remain.
+   */
   async getAccessToken() {
-    await this.#load();
-    if (!this.#stored) throw new NotSignedIn('no session: sign in first');
+    const read = await this.#load();
+    if (!this.#stored) {
+      if (!read) throw new SessionStorageFailed('the session storage could not be read; try again');
+      throw new NotSignedIn('no session: sign in first');
+    }
     if (call(() => wasm.needsRefresh(this.#stored, nowSeconds(), this.#leeway))) {
+      const wait = this.#lastRefresh + this.#floorMs() - Date.now();
+      const valid = !call(() => wasm.needsRefresh(this.#stored, nowSeconds(), 0));
+      // within the floor after the last refresh: use the token while it is
+      // valid; an expired one waits for the floor (no refresh storm)
+      if (wait > 0 && valid) return JSON.parse(this.#stored).access_token;
+      if (wait > 0) await sleep(wait);
       try {
         await this.#refreshOnce();
       } catch (e) {
@@ -243,11 +355,23 @@ class Session extends EventTarget {
     }
   }
 
-  /** Stops timers, listeners and the cross-tab channel. */
+  /**
+   * Stops timers, listeners and the cross-tab channel; every later call
+   * rejects with `Disposed`. A refresh under way makes no further request
+   * and changes nothing but the stored refresh token (which its answer
+   * may have rotated).
+   */
   dispose() {
+    this.#disposed = true;
     clearTimeout(this.#timer);
     for (const off of this.#listeners) off();
+    this.#listeners = [];
     this.#channel?.close();
+  }
+
+  // The floor between automatic refreshes, for the tokens held (ms).
+  #floorMs() {
+    return this.#stored ? call(() => wasm.refreshTiming(this.#stored, this.#leeway))[1] * 1000 : 0;
   }
 
   // One refresh at a time: concurrent callers share it. On workerd a
@@ -293,10 +417,12 @@ class Session extends EventTarget {
 
   async #exchange(force) {
     await this.#reloadShared();
+    this.#live();
     if (!this.#stored) throw new NotSignedIn('signed out');
     if (!force && !call(() => wasm.needsRefresh(this.#stored, nowSeconds(), this.#leeway))) return;
     const current = JSON.parse(this.#stored);
     if (!current.refresh_token) throw new RefreshFailed('the session has no refresh token');
+    this.#lastRefresh = Date.now();
     let response;
     for (let attempt = 0; ; attempt += 1) {
       try {
@@ -304,10 +430,12 @@ class Session extends EventTarget {
         break;
       } catch (raw) {
         const e = toClass(raw);
+        this.#live();
         if (e.code === 'ERR_REFRESH_UNAVAILABLE') {
           const delay = wasm.retryDelay(attempt, this.#retry.retries, this.#retry.baseDelay, this.#retry.maxDelay, e.retryAfter, Math.random());
           if (delay !== undefined) {
             await sleep(delay);
+            this.#live();
             continue;
           }
         }
@@ -320,24 +448,47 @@ class Session extends EventTarget {
         throw e;
       }
     }
+    const answer = JSON.parse(response);
+    // the old refresh token is spent once the issuer rotated it: keep the
+    // new one whatever becomes of the other tokens (or of this session)
+    const rotated = typeof answer.refresh_token === 'string' && answer.refresh_token !== current.refresh_token
+      ? answer.refresh_token : undefined;
+    const keepRotated = async () => {
+      if (!rotated || this.#stored === null) return;
+      const kept = call(() => wasm.keepRefreshToken(this.#stored, rotated));
+      this.#stored = kept;
+      if ((await this.#store('set', kept)) === failed) this.#pending = { value: kept };
+      if (!this.#disposed) this.#channel?.postMessage({ type: 'tokens', stored: kept });
+    };
+    if (this.#disposed) {
+      await keepRotated();
+      this.#live();
+    }
     let verified;
     try {
-      verified = await this.#verify(JSON.parse(response), current.sub);
+      verified = await this.#verify(answer, current.sub);
     } catch (e) {
+      await keepRotated();
       this.#emit('refresh_failed', { error: e, attempts: 1 });
       throw e;
     }
     if (this.#stored === null) return; // signed out meanwhile: do not resurrect
+    if (this.#disposed) {
+      await keepRotated();
+      this.#live();
+    }
     const stored = call(() => wasm.mergeTokens(this.#stored, response, verified.accessExp, verified.sub, nowSeconds()));
     await this.#save(stored, 'refresh');
     this.#channel?.postMessage({ type: 'tokens', stored });
   }
 
   // With storage that tabs share (localStorage), another tab's refresh is
-  // already stored: read it before deciding.
+  // already stored: read it before deciding (not while a write or removal
+  // of this session's is still to be made there).
   async #reloadShared() {
-    const raw = await this.#storage.get();
-    if (raw === null || raw === undefined) return;
+    if (this.#pending) return;
+    const raw = await this.#store('get');
+    if (raw === failed || raw === null || raw === undefined) return;
     try {
       const stored = wasm.parseStored(String(raw));
       if (stored !== this.#stored) this.#stored = stored;
@@ -347,6 +498,7 @@ class Session extends EventTarget {
   }
 
   async #onMessage(msg) {
+    if (this.#disposed) return;
     if (msg?.type === 'signed_out') {
       await this.#clear('other_tab');
     } else if (msg?.type === 'tokens' && typeof msg.stored === 'string') {
@@ -359,17 +511,30 @@ class Session extends EventTarget {
     }
   }
 
+  // Arms the timer for the next refresh: when the tokens are due (the
+  // leeway, at most half their lifetime, before expiry), and never sooner
+  // than the floor after the last refresh.
   #schedule() {
     clearTimeout(this.#timer);
-    if (!this.#autoRefresh || !this.#stored) return;
-    const s = JSON.parse(this.#stored);
-    const ms = Math.min(Math.max((s.expires_at - this.#leeway - nowSeconds()) * 1000, 0), 2 ** 31 - 1);
+    if (!this.#autoRefresh || !this.#stored || this.#disposed) return;
+    const [dueAt, floor] = call(() => wasm.refreshTiming(this.#stored, this.#leeway));
+    const at = Math.max(dueAt * 1000, this.#lastRefresh + floor * 1000);
+    const ms = Math.min(Math.max(at - Date.now(), 0), 2 ** 31 - 1);
     this.#timer = setTimeout(() => this.#check(), ms);
     this.#timer?.unref?.();
   }
 
+  // The timer (or a visibility change): refresh if due, and always arm the
+  // timer again (a timer may fire a little early; a failed refresh is
+  // tried again after the floor).
   #check() {
-    if (!this.#stored || !call(() => wasm.needsRefresh(this.#stored, nowSeconds(), this.#leeway))) return;
-    this.#refreshOnce().catch(() => {}); // failures are reported as events
+    if (this.#disposed || !this.#stored) return;
+    const due = call(() => wasm.needsRefresh(this.#stored, nowSeconds(), this.#leeway))
+      && Date.now() >= this.#lastRefresh + this.#floorMs();
+    if (!due) {
+      this.#schedule();
+      return;
+    }
+    this.#refreshOnce().catch(() => {}).finally(() => this.#schedule()); // failures are reported as events
   }
 }

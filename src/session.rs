@@ -25,7 +25,18 @@ pub struct TokenSet {
     pub expires_at: f64,
     /// The signed-in user (`sub` of the verified tokens).
     pub sub: String,
+    /// When these tokens arrived, seconds since the epoch (absent in values
+    /// stored by earlier versions): with `expires_at`, the access token's
+    /// lifetime, which bounds the refresh leeway.
+    pub obtained_at: Option<f64>,
 }
+
+/// The shortest wait between two refreshes, in seconds: half the access
+/// token's lifetime, within these bounds, so that no token lifetime and no
+/// leeway can make refreshes follow each other without pause.
+pub const MIN_REFRESH_INTERVAL: f64 = 1.0;
+/// See [`MIN_REFRESH_INTERVAL`].
+pub const MAX_REFRESH_INTERVAL: f64 = 5.0;
 
 /// A session value that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,12 +78,45 @@ impl TokenSet {
             refresh_token: response.refresh_token.clone().or_else(|| old.and_then(|o| o.refresh_token.clone())),
             expires_at: by_expires_in.map_or(access_exp, |t| t.min(access_exp)),
             sub: sub.to_owned(),
+            obtained_at: Some(now),
         }
     }
 
-    /// True when fewer than `leeway` seconds of the access token remain.
+    /// The set with another refresh token (the rotated one of a response
+    /// whose other tokens were refused: the old one is spent).
+    pub fn with_refresh_token(&self, refresh_token: &str) -> TokenSet {
+        TokenSet { refresh_token: Some(refresh_token.to_owned()), ..self.clone() }
+    }
+
+    /// The access token's lifetime in seconds, when known.
+    pub fn lifetime(&self) -> Option<f64> {
+        self.obtained_at.map(|t| (self.expires_at - t).max(0.0))
+    }
+
+    /// `leeway` bounded by half the access token's lifetime, so a token
+    /// shorter than the leeway is not due for refresh as soon as it
+    /// arrives.
+    pub fn effective_leeway(&self, leeway: f64) -> f64 {
+        self.lifetime().map_or(leeway, |l| leeway.min(l / 2.0))
+    }
+
+    /// True when fewer than `leeway` seconds (see
+    /// [`effective_leeway`](Self::effective_leeway)) of the access token
+    /// remain.
     pub fn needs_refresh(&self, now: f64, leeway: f64) -> bool {
-        now >= self.expires_at - leeway
+        now >= self.expires_at - self.effective_leeway(leeway)
+    }
+
+    /// When a refresh is due, seconds since the epoch.
+    pub fn refresh_due_at(&self, leeway: f64) -> f64 {
+        self.expires_at - self.effective_leeway(leeway)
+    }
+
+    /// The shortest wait between the refresh that brought these tokens and
+    /// the next one: half their lifetime, from [`MIN_REFRESH_INTERVAL`] to
+    /// [`MAX_REFRESH_INTERVAL`].
+    pub fn refresh_floor(&self) -> f64 {
+        self.lifetime().map_or(MAX_REFRESH_INTERVAL, |l| (l / 2.0).clamp(MIN_REFRESH_INTERVAL, MAX_REFRESH_INTERVAL))
     }
 
     /// The stored form (JSON).
@@ -84,6 +128,9 @@ impl TokenSet {
         m.insert("refresh_token".into(), self.refresh_token.clone().map_or(Value::Null, Value::from));
         m.insert("expires_at".into(), self.expires_at.into());
         m.insert("sub".into(), self.sub.clone().into());
+        if let Some(t) = self.obtained_at {
+            m.insert("obtained_at".into(), t.into());
+        }
         m.to_json()
     }
 
@@ -108,9 +155,14 @@ impl TokenSet {
             refresh_token: nullable("refresh_token")?,
             expires_at: m.get("expires_at").and_then(Value::as_f64).filter(|t| t.is_finite()).ok_or_else(|| corrupt("no expires_at"))?,
             sub: string("sub").ok_or_else(|| corrupt("no sub"))?,
+            obtained_at: match m.get("obtained_at") {
+                None => None,
+                Some(v) => Some(v.as_f64().filter(|t| t.is_finite()).ok_or_else(|| corrupt("\"obtained_at\" must be a number"))?),
+            },
         };
-        if set.access_token.split('.').count() != 3 || set.id_token.as_ref().is_some_and(|t| t.split('.').count() != 3) {
-            return Err(corrupt("tokens are not compact JWTs"));
+        // (an OAuth 2.0 access token may be opaque; an ID token is a JWT)
+        if set.id_token.as_ref().is_some_and(|t| t.split('.').count() != 3) {
+            return Err(corrupt("the ID token is not a compact JWT"));
         }
         Ok(set)
     }
@@ -144,10 +196,41 @@ mod tests {
 
     #[test]
     fn refresh_leeway() {
-        let s = TokenSet::merge(None, &resp(Some("r"), None, Some(100.0)), 1e12, "u", 0.0);
-        assert!(!s.needs_refresh(39.0, 60.0));
-        assert!(s.needs_refresh(40.0, 60.0));
-        assert!(s.needs_refresh(100.0, 0.0));
+        let s = TokenSet::merge(None, &resp(Some("r"), None, Some(200.0)), 1e12, "u", 0.0);
+        assert!(!s.needs_refresh(139.0, 60.0));
+        assert!(s.needs_refresh(140.0, 60.0));
+        assert!(!s.needs_refresh(199.0, 0.0));
+        assert!(s.needs_refresh(200.0, 0.0));
+    }
+
+    #[test]
+    fn the_leeway_is_at_most_half_the_lifetime_and_refreshes_keep_a_floor() {
+        // a 10-second token with the default 60-second leeway is due after 5 s, not at once
+        let s = TokenSet::merge(None, &resp(Some("r"), None, Some(10.0)), 1e12, "u", 1000.0);
+        assert_eq!(s.effective_leeway(60.0), 5.0);
+        assert!(!s.needs_refresh(1004.9, 60.0));
+        assert!(s.needs_refresh(1005.0, 60.0));
+        assert_eq!(s.refresh_due_at(60.0), 1005.0);
+        assert_eq!(s.refresh_floor(), 5.0);
+        // a 1-hour token keeps the whole leeway
+        let long = TokenSet::merge(None, &resp(Some("r"), None, Some(3600.0)), 1e12, "u", 0.0);
+        assert_eq!((long.effective_leeway(60.0), long.refresh_floor()), (60.0, MAX_REFRESH_INTERVAL));
+        // a token that arrives expired (or with no lifetime) is due, but the
+        // floor still spaces refreshes out
+        let dead = TokenSet::merge(None, &resp(Some("r"), None, Some(0.0)), 1e12, "u", 50.0);
+        assert!(dead.needs_refresh(50.0, 60.0));
+        assert_eq!(dead.refresh_floor(), MIN_REFRESH_INTERVAL);
+        // values stored before obtained_at existed keep the plain leeway
+        let old = TokenSet { obtained_at: None, ..s.clone() };
+        assert_eq!(old.effective_leeway(60.0), 60.0);
+        assert_eq!(TokenSet::from_stored(&old.to_stored()).unwrap(), old);
+    }
+
+    #[test]
+    fn a_rotated_refresh_token_can_replace_the_old_one_alone() {
+        let s = TokenSet::merge(None, &resp(Some("r1"), Some("i.d.1"), Some(60.0)), 1e12, "u", 0.0);
+        let kept = s.with_refresh_token("r2");
+        assert_eq!((kept.refresh_token.as_deref(), kept.access_token.as_str(), kept.id_token.as_deref()), (Some("r2"), "a.b.c", Some("i.d.1")));
     }
 
     #[test]
@@ -157,7 +240,8 @@ mod tests {
         let no_refresh = TokenSet { refresh_token: None, id_token: None, ..s.clone() };
         assert_eq!(TokenSet::from_stored(&no_refresh.to_stored()).unwrap(), no_refresh);
         for bad in ["", "null", "{", "[]", r#"{"v":2}"#, r#"{"v":1,"access_token":"a.b.c"}"#,
-                    r#"{"v":1,"access_token":"abc","id_token":null,"refresh_token":null,"expires_at":1,"sub":"u"}"#,
+                    r#"{"v":1,"access_token":"abc","id_token":"i.d","refresh_token":null,"expires_at":1,"sub":"u"}"#,
+                    r#"{"v":1,"access_token":"abc","id_token":null,"refresh_token":null,"expires_at":1,"sub":"u","obtained_at":"0"}"#,
                     r#"{"v":1,"access_token":"a.b.c","id_token":5,"refresh_token":null,"expires_at":1,"sub":"u"}"#,
                     r#"{"v":1,"access_token":"a.b.c","id_token":null,"refresh_token":null,"expires_at":"1","sub":"u"}"#] {
             assert_eq!(TokenSet::from_stored(bad).unwrap_err().code(), "ERR_SESSION_STORAGE_CORRUPT", "{bad}");

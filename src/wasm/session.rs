@@ -128,6 +128,26 @@ pub fn parse_stored(text: &str) -> JsResult<String> {
     TokenSet::from_stored(text).map(|s| s.to_stored()).map_err(|e| coded(e.code(), &e.detail))
 }
 
+/// The stored set with `refresh_token` in place of its own (a rotated one
+/// the issuer returned with tokens that were refused).
+#[wasm_bindgen(js_name = keepRefreshToken)]
+pub fn keep_refresh_token(stored: &str, refresh_token: &str) -> JsResult<String> {
+    TokenSet::from_stored(stored).map(|s| s.with_refresh_token(refresh_token).to_stored()).map_err(|e| coded(e.code(), &e.detail))
+}
+
+/// When the stored tokens are due for refresh with `leeway` (bounded by
+/// half their lifetime), and the shortest wait after the refresh that
+/// brought them: `[dueAtSeconds, floorSeconds, obtainedAtSeconds or NaN]`.
+#[wasm_bindgen(js_name = refreshTiming)]
+pub fn refresh_timing(stored: &str, leeway: f64) -> JsResult<js_sys::Array> {
+    let s = TokenSet::from_stored(stored).map_err(|e| coded(e.code(), &e.detail))?;
+    Ok(js_sys::Array::of3(
+        &s.refresh_due_at(leeway).into(),
+        &s.refresh_floor().into(),
+        &s.obtained_at.unwrap_or(f64::NAN).into(),
+    ))
+}
+
 /// True when fewer than `leeway` seconds of the stored access token remain.
 #[wasm_bindgen(js_name = needsRefresh)]
 pub fn needs_refresh(stored: &str, now: f64, leeway: f64) -> JsResult<bool> {

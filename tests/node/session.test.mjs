@@ -108,14 +108,18 @@ test('a rejected refresh token clears the session and emits signed_out', async (
   await assert.rejects(s.getAccessToken(), errors.NotSignedIn);
 });
 
-test('tokens signed by an unknown key are refused and the old tokens kept', async () => {
+test('tokens signed by an unknown key are refused, the old ones kept, and the rotated refresh token kept', async () => {
   const { s, events, payload } = await signedIn('rogue@example.com');
   await sleep(2100);
   iss.admin.tamper({ rogueKey: true });
   await assert.rejects(s.refresh(), (e) => e instanceof errors.TokensInvalid && e.reason === 'ERR_JWKS_NO_MATCHING_KEY');
   assert.equal(s.tokens.access_token, payload.oauth_token.access_token);
-  assert.equal(s.tokens.refresh_token, payload.oauth_token.refresh_token);
+  // the issuer rotated the refresh token: the old one is spent, so the new one is kept
+  assert.notEqual(s.tokens.refresh_token, payload.oauth_token.refresh_token);
   assert.deepEqual(events.map((e) => e.type), ['refresh_failed']);
+  iss.admin.tamper({ rogueKey: false });
+  await s.refresh();
+  assert.notEqual(s.tokens.access_token, payload.oauth_token.access_token, 'the kept refresh token works');
 });
 
 test('an ID token for another sub is refused and the old tokens kept', async () => {
