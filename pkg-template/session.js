@@ -103,6 +103,7 @@ class Session extends EventTarget {
   #loading = null;
   // a write or removal storage refused, tried again on the next use
   #pending = null;
+  #lastStorageError = null;
   #inflight = null;
   #refreshingSince = null;
   // when the last exchange started (ms): automatic refreshes keep a floor
@@ -161,6 +162,7 @@ class Session extends EventTarget {
     } catch (cause) {
       const error = new SessionStorageFailed(`session storage ${operation}() failed: ${cause?.message ?? cause}`, { cause });
       error.operation = operation;
+      this.#lastStorageError = error;
       this.#emit('storage_failed', { error, operation });
       return failed;
     }
@@ -309,7 +311,7 @@ class Session extends EventTarget {
   async getAccessToken() {
     const read = await this.#load();
     if (!this.#stored) {
-      if (!read) throw new SessionStorageFailed('the session storage could not be read; try again');
+      if (!read) throw this.#lastStorageError ?? new SessionStorageFailed('the session storage could not be read');
       throw new NotSignedIn('no session: sign in first');
     }
     if (call(() => wasm.needsRefresh(this.#stored, nowSeconds(), this.#leeway))) {

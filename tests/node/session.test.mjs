@@ -25,7 +25,7 @@ function newSession(extra = {}) {
   const s = createSession({ provider: cotter({ apiKeyId: API_KEY, baseUrl: iss.url }), refreshLeeway: 0,
     retry: { retries: 3, baseDelay: 20, maxDelay: 200 }, ...extra });
   const events = [];
-  for (const type of ['tokens', 'refresh_failed', 'signed_out', 'storage_corrupt']) {
+  for (const type of ['tokens', 'refresh_failed', 'signed_out', 'storage_corrupt', 'storage_failed']) {
     s.addEventListener(type, (e) => events.push({ type, detail: e.detail }));
   }
   return { s, events };
@@ -189,4 +189,68 @@ test('the OAuth 2.0 profile: discovery, form-encoded refresh, revocation', async
   assert.equal(iss.admin.counts().oidc_token, 1);
   await s.logout();
   assert.equal(iss.admin.counts().revoke, 1);
+});
+
+// A storage adapter over `backing` whose operations fail as `faults` says:
+// { get: n } fails the next n gets (Infinity: always), and so on.
+function faulty(backing, faults) {
+  const fail = (op) => {
+    if (!(faults[op] > 0)) return false;
+    faults[op] -= 1;
+    return true;
+  };
+  return {
+    get: async (k) => { if (fail('get')) throw new Error('KV timeout'); return backing.get(k) ?? null; },
+    set: async (k, v) => { if (fail('set')) throw new Error('KV write failed'); backing.set(k, v); },
+    remove: async (k) => { if (fail('remove')) throw new Error('KV delete failed'); backing.delete(k); },
+  };
+}
+
+test('storage failures are transient: a failed read is tried again, the session goes on in memory, writes are retried', async () => {
+  const backing = new Map();
+  const { payload } = await signedIn('faults@example.com', 3600, { storage: faulty(backing, {}) });
+  // a read that fails once: that call fails with a coded error and an event; the next one reads
+  const faults = { get: 1 };
+  const { s, events } = newSession({ storage: faulty(backing, faults) });
+  await assert.rejects(s.getAccessToken(), (e) => e instanceof errors.SessionStorageFailed && e.code === 'ERR_SESSION_STORAGE_FAILED'
+    && e.cause?.message === 'KV timeout');
+  assert.deepEqual(events.map((e) => e.type), ['storage_failed']);
+  assert.equal(await s.getAccessToken(), payload.oauth_token.access_token, 'read again');
+  // writes that fail during a refresh: the refresh succeeds in memory, the caller gets the new token
+  faults.set = Infinity;
+  events.length = 0;
+  await s.refresh();
+  const fresh = s.tokens;
+  assert.notEqual(fresh.refresh_token, payload.oauth_token.refresh_token);
+  assert.equal(await s.getAccessToken(), fresh.access_token);
+  assert.ok(events.some((e) => e.type === 'storage_failed' && e.detail.operation === 'set'));
+  assert.equal(JSON.parse(backing.get('edgetoken.session')).refresh_token, payload.oauth_token.refresh_token, 'not written yet');
+  // storage back: the next use writes what it could not
+  faults.set = 0;
+  await s.getAccessToken();
+  assert.equal(JSON.parse(backing.get('edgetoken.session')).refresh_token, fresh.refresh_token, 'written on the next use');
+  // a logout whose removal fails: signed out in memory, removed on the next use, never resurrected
+  faults.remove = 1;
+  await s.logout();
+  assert.equal(s.tokens, null);
+  assert.ok(backing.has('edgetoken.session'));
+  await assert.rejects(s.getAccessToken(), errors.NotSignedIn);
+  assert.equal(backing.has('edgetoken.session'), false, 'removed on the next use');
+  // setTokens with a storage that refuses every write: the session starts in memory
+  const { s: mem, events: memEvents } = newSession({ storage: faulty(new Map(), { set: Infinity, get: Infinity }) });
+  const other = await signInInPage(iss.url, { apiKey: API_KEY, identifier: 'faults2@example.com' });
+  await mem.setTokens(other);
+  assert.equal(await mem.getAccessToken(), other.oauth_token.access_token);
+  assert.ok(memEvents.some((e) => e.type === 'tokens') && memEvents.some((e) => e.type === 'storage_failed'));
+});
+
+test('a corrupt stored value whose removal fails still reports storage_corrupt', async () => {
+  const backing = new Map([['edgetoken.session', '{"v":1,"garbage":true}']]);
+  const { s, events } = newSession({ storage: faulty(backing, { remove: 1 }) });
+  await assert.rejects(s.getAccessToken(), errors.NotSignedIn);
+  assert.deepEqual(events.map((e) => e.type).sort(), ['storage_corrupt', 'storage_failed']);
+  const { s: again, events: more } = newSession({ storage: faulty(backing, {}) });
+  await assert.rejects(again.getAccessToken(), errors.NotSignedIn);
+  assert.deepEqual(more.map((e) => e.type), ['storage_corrupt']);
+  assert.equal(backing.has('edgetoken.session'), false);
 });
