@@ -65,3 +65,26 @@ export function refresh(base, apiKey, refreshToken) {
     body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: refreshToken }),
   });
 }
+
+/**
+ * A standard authorization request to the OpenID Connect profile's
+ * `/authorize` (`authorizationUrl`, built by the caller), signed in by OTP
+ * through the pages it serves: resolves to the callback URL the issuer
+ * redirects to.
+ */
+export async function signInStandard(base, authorizationUrl, identifier) {
+  const page = await fetch(authorizationUrl, { redirect: 'manual' });
+  if (page.status !== 200) return new URL(page.headers.get('location') ?? `${base}/?status=${page.status}`);
+  const html = await page.text();
+  const fields = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
+    .map(([, k, v]) => [k, v.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&')]));
+  const form = (action, body) => fetch(`${base}${action}`, {
+    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body),
+  });
+  const started = await form('/app/start', { ...fields, identifier });
+  if (started.status !== 200) throw new Error(`start failed: ${started.status} ${await started.text()}`);
+  const mail = await latestMail(base, identifier);
+  const done = await form('/app/verify', { challenge_id: String(mail.challenge_id), otp: mail.otp });
+  if (done.status !== 303) throw new Error(`sign-in failed: ${done.status} ${await done.text()}`);
+  return new URL(done.headers.get('location'));
+}

@@ -25,7 +25,7 @@ export function loginPage(q, error) {
 <p>Passwordless: we send a ${q.auth_method === 'MAGIC_LINK' ? 'magic link' : 'one-time code'} to your ${phone ? 'phone' : 'email'}.</p>
 ${error ? `<p class="err" role="alert">${esc(error)}</p>` : ''}
 <form method="post" action="/app/start">
-${hidden(q, ['api_key', 'redirect_url', 'state', 'code_challenge', 'type', 'auth_method'])}
+${hidden(q, ['api_key', 'redirect_url', 'state', 'code_challenge', 'type', 'auth_method', 'nonce', 'profile'])}
 <label for="identifier">${phone ? 'Phone number' : 'Email'}</label>
 <input id="identifier" name="identifier" ${phone ? 'type="tel" placeholder="+15555550100"' : 'type="email" placeholder="you@example.com"'} value="${esc(q.identifier)}" required autofocus>
 <button type="submit">Continue</button></form>

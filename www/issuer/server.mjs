@@ -15,16 +15,23 @@ const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 const sec = () => Math.floor(Date.now() / 1000);
 
 class HttpError extends Error {
-  constructor(status, body) {
+  constructor(status, body, headers = {}) {
     super(typeof body === 'string' ? body : JSON.stringify(body));
     this.status = status;
     this.body = body;
+    this.headers = headers;
   }
 }
 // Cotter's error shape: {"msg": "…", "type": ""}.
 const cotterError = (status, msg) => new HttpError(status, { msg, type: '' });
-// RFC 6749 §5.2 error shape.
-const oauthError = (status, error, description) => new HttpError(status, { error, error_description: description });
+// RFC 6749 §5.2 error shape; a 401 invalid_client says how to authenticate.
+const oauthError = (status, error, description) => new HttpError(status, { error, error_description: description },
+  status === 401 ? { 'www-authenticate': 'Basic realm="local issuer"' } : {});
+// The OpenID Connect profile's client: a known client_id (the API key ids), or 401.
+const requireClient = (apiKeys, clientId) => {
+  if (typeof clientId !== 'string' || !apiKeys.has(clientId)) throw oauthError(401, 'invalid_client', 'unknown client_id');
+  return clientId;
+};
 
 async function readBody(req, limit = 64 * 1024) {
   const chunks = [];
@@ -117,8 +124,10 @@ export async function startIssuer(options = {}) {
     return u;
   }
 
-  // Exactly Cotter's claim sets (see shared COTTER.md).
-  async function signTokens(user, apiKey, authMethod, authTime, refreshToken) {
+  // Exactly Cotter's claim sets (see shared COTTER.md). In the OpenID
+  // Connect profile (`oidc`), the ID token follows OpenID Connect Core:
+  // `auth_time` is a number, and the sign-in's `nonce` is carried.
+  async function signTokens(user, apiKey, authMethod, authTime, refreshToken, { oidc = false, nonce } = {}) {
     let key = activeKey();
     if (tamper.rogueKey) {
       rogue ??= await newSigningKey();
@@ -135,6 +144,10 @@ export async function startIssuer(options = {}) {
       client_user_id: user.id, auth_time: String(authTime), identifier: user.identifier, type: 'client_id_token',
       aud: apiKey, exp: now + config.idTtl, jti: crypto.randomUUID(), iat: now, iss: issuerId, sub: tamper.idTokenSub ?? user.id,
     };
+    if (oidc) {
+      id.auth_time = Number(authTime);
+      if (nonce) id.nonce = nonce;
+    }
     return {
       access_token: await signJwt(priv, key.kid, access),
       id_token: await signJwt(priv, key.kid, id),
@@ -146,7 +159,7 @@ export async function startIssuer(options = {}) {
   }
 
   // Starts a refresh-token family (a sign-in) and returns the first token.
-  function newRefreshToken(user, apiKey, authMethod, authTime, family = crypto.randomUUID()) {
+  function newRefreshToken(user, apiKey, authMethod, authTime, family) {
     const token = `${randomDigits(8)}:${randomToken(32)}`;
     const now = sec();
     store.run(`INSERT INTO refresh_tokens (token, family, user_id, api_key, auth_method, auth_time, created_at, expires_at)
@@ -156,7 +169,7 @@ export async function startIssuer(options = {}) {
 
   // Rotation with reuse detection: a rotated token presented again revokes
   // its whole family. Returns tokens, or throws `error(msg)`.
-  async function refreshGrant(token, apiKey, error) {
+  async function refreshGrant(token, apiKey, error, profile = {}) {
     const now = sec();
     const rotated = store.tx(() => {
       const row = typeof token === 'string' ? store.one('SELECT * FROM refresh_tokens WHERE token = ?', [token]) : undefined;
@@ -175,21 +188,27 @@ export async function startIssuer(options = {}) {
       return { user, row, next };
     });
     if (rotated.error) throw error(rotated.error);
-    const tokens = await signTokens(rotated.user, apiKey, rotated.row.auth_method, rotated.row.auth_time, rotated.next);
+    const tokens = await signTokens(rotated.user, apiKey, rotated.row.auth_method, rotated.row.auth_time, rotated.next, profile);
     if (rotated.next === undefined) delete tokens.refresh_token;
     return tokens;
   }
 
-  function revokeFamilyOf(token) {
+  // Revokes the family of a refresh token; with `clientId`, only one
+  // issued to that client (RFC 7009 §2.1).
+  function revokeFamilyOf(token, clientId) {
     store.tx(() => {
-      const row = store.one('SELECT family FROM refresh_tokens WHERE token = ?', [token]);
-      if (row) store.run('UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL', [sec(), row.family]);
+      const row = store.one('SELECT family, api_key FROM refresh_tokens WHERE token = ?', [token]);
+      if (row && (clientId === undefined || row.api_key === clientId)) {
+        store.run('UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL', [sec(), row.family]);
+      }
     });
   }
 
   // PKCE code redemption: single use, short-lived, bound to the challenge,
   // the redirect URL, the API key and the code_challenge.
-  async function redeemCode({ code, challengeId, redirectUrl, verifier, apiKey }, error) {
+  // A code presented again revokes the tokens issued from it (RFC 6749
+  // §4.1.2). `oidc`: the tokens of the OpenID Connect profile.
+  async function redeemCode({ code, challengeId, redirectUrl, verifier, apiKey, oidc = false }, error) {
     const computed = validVerifier(verifier) ? await pkceChallenge(verifier) : null;
     const now = sec();
     const out = store.tx(() => {
@@ -197,7 +216,11 @@ export async function startIssuer(options = {}) {
         ? store.one('SELECT codes.code, codes.created_at AS code_created, codes.used_at, challenges.* FROM codes JOIN challenges ON challenges.id = codes.challenge_id WHERE codes.code = ?', [code])
         : undefined;
       if (!row) return { error: 'authorization code is not valid' };
-      if (row.used_at) return { error: 'authorization code was already used' };
+      if (row.used_at) {
+        const issued = store.one('SELECT family FROM codes WHERE code = ?', [code]);
+        if (issued?.family) store.run('UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL', [now, issued.family]);
+        return { error: 'authorization code was already used; the tokens issued from it are revoked' };
+      }
       store.run('UPDATE codes SET used_at = ? WHERE code = ?', [now, code]);
       if (challengeId !== undefined && Number(challengeId) !== row.id) return { error: 'challenge_id does not match the code' };
       if (now - row.code_created >= config.codeTtl) return { error: 'authorization code has expired' };
@@ -205,11 +228,14 @@ export async function startIssuer(options = {}) {
       if (row.redirect_url !== redirectUrl) return { error: 'redirect_url does not match' };
       if (!computed || computed !== row.code_challenge) return { error: 'code_verifier does not match the code_challenge' };
       const user = findOrCreateUser(row.identifier, row.identifier_type);
-      const refresh = newRefreshToken(user, apiKey, row.used_method, row.completed_at);
+      const family = crypto.randomUUID();
+      const refresh = newRefreshToken(user, apiKey, row.used_method, row.completed_at, family);
+      store.run('UPDATE codes SET family = ? WHERE code = ?', [family, code]);
       return { row, user, refresh };
     });
     if (out.error) throw error(out.error);
-    const tokens = await signTokens(out.user, apiKey, out.row.used_method, out.row.completed_at, out.refresh);
+    const tokens = await signTokens(out.user, apiKey, out.row.used_method, out.row.completed_at, out.refresh,
+      { oidc, nonce: out.row.nonce ?? undefined });
     return { ...out, tokens };
   }
 
@@ -235,15 +261,18 @@ export async function startIssuer(options = {}) {
         throw cotterError(400, 'code_challenge must be an S256 challenge (43 base64url characters)');
       }
     }
+    const oidc = redirectFlow && input.profile === 'oidc';
+    if (oidc && (typeof input.nonce !== 'string' || input.nonce.length > 256)) throw cotterError(400, 'nonce must be a string of at most 256 characters');
     const otp = randomDigits(6);
     const linkToken = randomToken(24);
     const pollSecret = randomToken(24);
     const now = sec();
     return store.tx(() => {
       const id = store.run(`INSERT INTO challenges (api_key, identifier, identifier_type, auth_method, otp, link_token, poll_secret,
-          code_challenge, redirect_url, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          code_challenge, redirect_url, state, created_at, nonce, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [apiKey, identifier, type, method, otp, linkToken, pollSecret, redirectFlow ? input.code_challenge : null,
-        redirectFlow ? input.redirect_url : null, redirectFlow ? (input.state ?? '') : null, now]);
+        redirectFlow ? input.redirect_url : null, redirectFlow ? (input.state ?? '') : null, now,
+        oidc && input.nonce ? input.nonce : null, oidc ? 'oidc' : null]);
       const link = `${base}/app/magic?token=${linkToken}`;
       store.run('INSERT INTO mailbox (to_addr, otp, link, challenge_id, created_at) VALUES (?, ?, ?, ?, ?)',
         [identifier, method === 'OTP' ? otp : '', method === 'MAGIC_LINK' ? link : '', id, now]);
@@ -263,7 +292,8 @@ export async function startIssuer(options = {}) {
       const url = new URL(ch.redirect_url);
       url.searchParams.set('code', code);
       url.searchParams.set('state', ch.state ?? '');
-      url.searchParams.set('challenge_id', String(ch.id));
+      if (ch.profile === 'oidc') url.searchParams.set('iss', issuerId); // RFC 9207
+      else url.searchParams.set('challenge_id', String(ch.id));
       return url.toString();
     });
   }
@@ -287,7 +317,7 @@ export async function startIssuer(options = {}) {
       if (!fresh.completed_at || fresh.payload_taken || fresh.redirect_url) return null;
       store.run('UPDATE challenges SET payload_taken = 1 WHERE id = ?', [ch.id]);
       const user = findOrCreateUser(fresh.identifier, fresh.identifier_type);
-      return { fresh, user, refresh: newRefreshToken(user, fresh.api_key, fresh.used_method, fresh.completed_at) };
+      return { fresh, user, refresh: newRefreshToken(user, fresh.api_key, fresh.used_method, fresh.completed_at, crypto.randomUUID()) };
     });
     if (!taken) return null;
     const tokens = await signTokens(taken.user, taken.fresh.api_key, taken.fresh.used_method, taken.fresh.completed_at, taken.refresh);
@@ -303,7 +333,7 @@ export async function startIssuer(options = {}) {
   const routes = [
     ['GET', /^\/\.well-known\/openid-configuration$/, 'discovery', () => ({
       issuer: issuerId,
-      authorization_endpoint: `${base}/app`,
+      authorization_endpoint: `${base}/authorize`,
       token_endpoint: `${base}/oauth/token`,
       revocation_endpoint: `${base}/oauth/revoke`,
       jwks_uri: `${base}/api/v0/token/jwks`,
@@ -313,6 +343,10 @@ export async function startIssuer(options = {}) {
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['ES256'],
       token_endpoint_auth_methods_supported: ['none'],
+      revocation_endpoint_auth_methods_supported: ['none'],
+      scopes_supported: ['openid'],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce'],
+      authorization_response_iss_parameter_supported: true,
     })],
     ['GET', /^\/api\/v0\/token\/jwks$/, 'jwks', (_req, res) => {
       res.setHeader('cache-control', `public, max-age=${config.jwksMaxAge}`);
@@ -353,14 +387,19 @@ export async function startIssuer(options = {}) {
     }],
     ['POST', /^\/oauth\/token$/, 'oidc_token', async (req) => {
       const body = await readBody(req);
-      if (typeof body.client_id !== 'string' || !apiKeys.has(body.client_id)) throw oauthError(401, 'invalid_client', 'unknown client_id');
+      // RFC 6749 §5.2: a missing parameter is invalid_request
+      if (typeof body.grant_type !== 'string' || !body.grant_type) throw oauthError(400, 'invalid_request', 'grant_type is missing');
+      const clientId = requireClient(apiKeys, body.client_id);
       const grantError = (msg) => oauthError(400, 'invalid_grant', msg);
+      const missing = (name) => oauthError(400, 'invalid_request', `${name} is missing`);
       let tokens;
       if (body.grant_type === 'refresh_token') {
-        tokens = await refreshGrant(body.refresh_token, body.client_id, grantError);
+        if (typeof body.refresh_token !== 'string' || !body.refresh_token) throw missing('refresh_token');
+        tokens = await refreshGrant(body.refresh_token, clientId, grantError, { oidc: true });
       } else if (body.grant_type === 'authorization_code') {
+        if (typeof body.code !== 'string' || !body.code) throw missing('code');
         tokens = (await redeemCode({
-          code: body.code, redirectUrl: body.redirect_uri, verifier: body.code_verifier, apiKey: body.client_id,
+          code: body.code, redirectUrl: body.redirect_uri, verifier: body.code_verifier, apiKey: clientId, oidc: true,
         }, grantError)).tokens;
       } else {
         throw oauthError(400, 'unsupported_grant_type', 'grant_type must be refresh_token or authorization_code');
@@ -368,10 +407,44 @@ export async function startIssuer(options = {}) {
       const { auth_method: _omit, ...standard } = tokens;
       return standard;
     }],
+    // RFC 7009: only the client a token was issued to revokes it (any
+    // other token, or none, is answered 200 all the same, §2.2).
     ['POST', /^\/oauth\/revoke$/, 'revoke', async (req) => {
       const body = await readBody(req);
-      if (typeof body.token === 'string') revokeFamilyOf(body.token);
+      const clientId = requireClient(apiKeys, body.client_id);
+      if (typeof body.token === 'string') revokeFamilyOf(body.token, clientId);
       return {};
+    }],
+    // The standard authorization endpoint of the OpenID Connect profile
+    // (RFC 6749 §4.1.1 with PKCE, OpenID Connect Core §3.1.2): the same
+    // passwordless sign-in as Cotter's /app, redirecting back with `code`,
+    // `state` and `iss`, and an ID token with the request's `nonce`.
+    ['GET', /^\/authorize$/, 'authorize', (req, res) => {
+      const q = Object.fromEntries(new URL(req.url, base).searchParams);
+      // an unknown client or redirect URI is told to the user, never redirected to (§4.1.2.1)
+      if (typeof q.client_id !== 'string' || !apiKeys.has(q.client_id)) {
+        return html(res, 400, messagePage('Sign-in request not valid', 'Unknown client_id.'));
+      }
+      if (!validRedirect(q.redirect_uri)) return html(res, 400, messagePage('Sign-in request not valid', 'redirect_uri must be an http(s) URL.'));
+      const back = (error, description) => {
+        const to = new URL(q.redirect_uri);
+        to.searchParams.set('error', error);
+        to.searchParams.set('error_description', description);
+        if (q.state !== undefined) to.searchParams.set('state', q.state);
+        to.searchParams.set('iss', issuerId);
+        return redirect(res, to.toString());
+      };
+      if (q.response_type !== 'code') return back('unsupported_response_type', 'response_type must be code');
+      if (!String(q.scope ?? '').split(' ').includes('openid')) return back('invalid_scope', 'scope must include openid');
+      if (q.code_challenge_method !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(q.code_challenge ?? '')) {
+        return back('invalid_request', 'PKCE with code_challenge_method S256 is required');
+      }
+      if (q.nonce !== undefined && q.nonce.length > 256) return back('invalid_request', 'nonce is too long');
+      return html(res, 200, loginPage({
+        api_key: q.client_id, redirect_url: q.redirect_uri, state: q.state ?? '', code_challenge: q.code_challenge,
+        type: q.type === 'PHONE' ? 'PHONE' : 'EMAIL', auth_method: q.auth_method === 'MAGIC_LINK' ? 'MAGIC_LINK' : 'OTP',
+        nonce: q.nonce ?? '', profile: 'oidc', identifier: q.login_hint,
+      }));
     }],
     ['GET', /^\/app$/, 'app', (req, res) => {
       const q = Object.fromEntries(new URL(req.url, base).searchParams);
@@ -494,7 +567,10 @@ export async function startIssuer(options = {}) {
       if (!res.headersSent && out !== undefined) json(res, res.statusCode === 200 ? 200 : res.statusCode, out);
     } catch (e) {
       if (res.headersSent) return res.destroy();
-      if (e instanceof HttpError) return json(res, e.status, e.body);
+      if (e instanceof HttpError) {
+        for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
+        return json(res, e.status, e.body);
+      }
       console.error('issuer error:', e);
       return json(res, 500, { msg: 'internal error', type: '' });
     }

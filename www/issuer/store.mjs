@@ -37,6 +37,11 @@ export async function openStore(file) {
   const SQL = await initSqlJs({ locateFile: (f) => require.resolve(`sql.js/dist/${f}`) });
   const db = file && existsSync(file) ? new SQL.Database(readFileSync(file)) : new SQL.Database();
   db.exec(SCHEMA);
+  // columns added since the first schema (a database made before gets them)
+  for (const [table, column, type] of [['challenges', 'nonce', 'TEXT'], ['challenges', 'profile', 'TEXT'], ['codes', 'family', 'TEXT']]) {
+    const has = db.exec(`PRAGMA table_info(${table})`)[0]?.values.some((row) => row[1] === column);
+    if (!has) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
 
   function persist() {
     if (!file) return;
