@@ -191,6 +191,46 @@ test('the OAuth 2.0 profile: discovery, form-encoded refresh, revocation', async
   assert.equal(iss.admin.counts().revoke, 1);
 });
 
+test('both profiles: short tokens with auto-refresh make no storm; a key rotation inside the cooldown keeps the session, at refresh and at sign-in', async () => {
+  const providers = {
+    cotter: () => cotter({ apiKeyId: API_KEY, baseUrl: iss.url }),
+    oidc: () => oidc({ issuer: iss.issuer, clientId: API_KEY }),
+  };
+  for (const [name, make] of Object.entries(providers)) {
+    const provider = await make();
+    iss.config.accessTtl = 2;
+    const payload = await signInInPage(iss.url, { apiKey: API_KEY, identifier: `storm-${name}@example.com` });
+    const s = createSession({ provider, autoRefresh: true, retry: { retries: 0 } });
+    const events = [];
+    for (const type of ['tokens', 'refresh_failed', 'signed_out']) s.addEventListener(type, () => events.push(type));
+    await s.setTokens(name === 'oidc' ? payload.oauth_token : payload);
+    iss.admin.resetCounts();
+    // 2-second tokens under the default 60-second leeway: a refresh a second, not a storm
+    await sleep(3200);
+    const n = (iss.admin.counts().refresh ?? 0) + (iss.admin.counts().oidc_token ?? 0);
+    assert.ok(n >= 2 && n <= 4, `${name}: ${n} refreshes in 3.2 s`);
+    assert.ok(!events.includes('refresh_failed') && !events.includes('signed_out'), `${name}: ${events}`);
+    // the issuer rotates its key while the key set is in its cooldown
+    iss.config.accessTtl = 3600;
+    s.dispose();
+    const t = createSession({ provider, autoRefresh: false });
+    await t.setTokens(name === 'oidc' ? (await signInInPage(iss.url, { apiKey: API_KEY, identifier: `rot-${name}@example.com` })).oauth_token
+      : await signInInPage(iss.url, { apiKey: API_KEY, identifier: `rot-${name}@example.com` }));
+    assert.equal(provider.jwks.coolingDown, true);
+    await iss.admin.rotateKeys();
+    await t.refresh();
+    await t.refresh(); // the rotated refresh token was kept: no reuse detection
+    assert.ok(t.tokens, `${name}: still signed in`);
+    // and at sign-in: tokens of a newer key still
+    await iss.admin.rotateKeys();
+    const u = createSession({ provider, autoRefresh: false });
+    const fresh = await signInInPage(iss.url, { apiKey: API_KEY, identifier: `rot2-${name}@example.com` });
+    await u.setTokens(name === 'oidc' ? fresh.oauth_token : fresh);
+    assert.ok(u.tokens);
+  }
+  iss.config.accessTtl = 3600;
+});
+
 // A storage adapter over `backing` whose operations fail as `faults` says:
 // { get: n } fails the next n gets (Infinity: always), and so on.
 function faulty(backing, faults) {
