@@ -48,6 +48,10 @@ export async function usage(token: string): Promise<string> {
   const exp: number | undefined = tokens?.expires_at;
   const oauth = createSession({ provider: await oidc({ issuer: 'https://id.example', clientId: 'c' }), storage: { get: () => null, set: () => undefined, remove: () => undefined } });
   await oauth.logout();
+  const withApi = await oidc({ issuer: 'https://id.example', clientId: 'c', accessToken: { audience: 'https://api.example' } });
+  const apiAudience: string | string[] | undefined = withApi.accessToken?.audience;
+  await createSession({ provider: withApi }).setTokens({ access_token: 'a', id_token: 'i' }, { nonce: 'n' });
+  void apiAudience;
   try {
     const { payload: p2, token: raw } = await verifyRequest<CotterClaims>(new Request('https://api.example/'), remote, { audience: 'a' });
     const kind: string = p2.type + raw;
