@@ -145,12 +145,15 @@ export async function discover(issuer, options) {
 }
 
 /**
- * The Cotter preset: `{ issuer, audience, jwksUrl, tokenEndpoint, jwks, verify }`.
- * `apiKeyId` is the audience; `baseUrl` (default https://www.cotter.app) is
- * also the issuer unless `issuer` is given. Other options go to
- * `createRemoteJWKSet`.
+ * The Cotter preset: `{ issuer, audience, jwksUrl, tokenEndpoint,
+ * signInUrl, exchangeEndpoint, jwks, verify }`. `apiKeyId` is the audience;
+ * `baseUrl` (default https://www.cotter.app) is also the issuer unless
+ * `issuer` is given. `signInUrl` is Cotter's sign-in page (`appUrl`;
+ * https://js.cotter.app/app for Cotter itself, `{baseUrl}/app` otherwise),
+ * and `exchangeEndpoint` its code exchange (`get_identity`). Other options
+ * go to `createRemoteJWKSet`.
  */
-export function cotter({ apiKeyId, baseUrl = 'https://www.cotter.app', issuer, ...remoteOptions } = {}) {
+export function cotter({ apiKeyId, baseUrl = 'https://www.cotter.app', issuer, appUrl, ...remoteOptions } = {}) {
   ready(wasm.initSync);
   if (typeof apiKeyId !== 'string' || !apiKeyId) throw new OptionsInvalid('cotter(): apiKeyId is required');
   const base = String(baseUrl).replace(/\/+$/, '');
@@ -164,6 +167,8 @@ export function cotter({ apiKeyId, baseUrl = 'https://www.cotter.app', issuer, .
     audience: apiKeyId,
     jwksUrl,
     tokenEndpoint,
+    signInUrl: appUrl ?? (base === 'https://www.cotter.app' ? 'https://js.cotter.app/app' : `${base}/app`),
+    exchangeEndpoint: `${base}/api/v0/verify/get_identity?oauth_token=true`,
     jwks,
     /** `jwtVerify` with this issuer and audience (more options may be added). */
     verify: (token, options) => jwtVerify(token, jwks, { issuer: iss, audience: apiKeyId, ...options }),
@@ -196,6 +201,7 @@ export async function oidc({ issuer, clientId, accessToken, ...remoteOptions } =
     audience: clientId,
     clientId,
     tokenEndpoint: config.token_endpoint,
+    authorizationEndpoint: typeof config.authorization_endpoint === 'string' ? config.authorization_endpoint : undefined,
     revocationEndpoint: typeof config.revocation_endpoint === 'string' ? config.revocation_endpoint : undefined,
     accessToken: accessToken && Object.freeze({ audience: accessToken.audience, issuer: accessToken.issuer }),
     jwks,

@@ -9,3 +9,4 @@ deferInit(initSync, await compileWasm(new URL('./edgetoken_bg.wasm', import.meta
 
 export * from './api.js';
 export * from './session.js';
+export * from './signin.js';

@@ -41,7 +41,7 @@ export function toClass(e) {
   }
   // `cause`: what the runtime threw (a failed fetch), as jose's errors carry it
   const out = e.cause === undefined ? new C(e.message) : new C(e.message, { cause: e.cause });
-  for (const extra of ['status', 'reason', 'at', 'terminal', 'retryAfter']) if (e[extra] !== undefined) out[extra] = e[extra];
+  for (const extra of ['status', 'reason', 'at', 'terminal', 'retryAfter', 'error']) if (e[extra] !== undefined) out[extra] = e[extra];
   return out;
 }
 // The wasm objects (key sets, verifiers) whose memory was released by a

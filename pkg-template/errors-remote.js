@@ -30,6 +30,28 @@ export const TokensInvalid = define('TokensInvalid', 'ERR_TOKENS_INVALID', JOSEE
 export const SessionStorageCorrupt = define('SessionStorageCorrupt', 'ERR_SESSION_STORAGE_CORRUPT', JOSEError);
 /** Session storage failed (`operation`, `cause`); the session goes on in memory and tries again. */
 export const SessionStorageFailed = define('SessionStorageFailed', 'ERR_SESSION_STORAGE_FAILED', JOSEError);
+/** The issuer answered the sign-in with an error (`error`, `errorDescription`: `access_denied`…). */
+export const SignInDenied = define('SignInDenied', 'ERR_SIGNIN_DENIED', JOSEError);
+/** No sign-in was started in this browser (or process) for this callback. */
+export const SignInUnknown = define('SignInUnknown', 'ERR_SIGNIN_UNKNOWN', JOSEError);
+/** The callback's `state` is not the pending sign-in's. */
+export const SignInStateMismatch = define('SignInStateMismatch', 'ERR_SIGNIN_STATE_MISMATCH', JOSEError);
+/** The pending sign-in expired (or was used already). */
+export const SignInExpired = define('SignInExpired', 'ERR_SIGNIN_EXPIRED', JOSEError);
+/** The callback is malformed (no code, another issuer). */
+export const SignInInvalidCallback = define('SignInInvalidCallback', 'ERR_SIGNIN_INVALID_CALLBACK', JOSEError);
+/** The code exchange failed (`status`, `error`). */
+export const SignInExchangeFailed = define('SignInExchangeFailed', 'ERR_SIGNIN_EXCHANGE_FAILED', JOSEError);
+/** The CLI login waited too long for the browser. */
+export const SignInTimeout = define('SignInTimeout', 'ERR_SIGNIN_TIMEOUT', JOSEError);
+/** The CLI login was cancelled (an abort signal, Ctrl-C). */
+export const SignInCancelled = define('SignInCancelled', 'ERR_SIGNIN_CANCELLED', JOSEError);
+/** The CLI login's port is taken. */
+export const SignInPortInUse = define('SignInPortInUse', 'ERR_SIGNIN_PORT_IN_USE', JOSEError);
+/** A token file is missing, corrupt or not edgetoken's; it was left as it is. */
+export const TokenFileInvalid = define('TokenFileInvalid', 'ERR_TOKEN_FILE_INVALID', JOSEError);
+/** Another process held the token file's lock for too long. */
+export const TokenFileLocked = define('TokenFileLocked', 'ERR_TOKEN_FILE_LOCKED', JOSEError);
 /** The session holds no tokens. */
 export const NotSignedIn = define('NotSignedIn', 'ERR_NOT_SIGNED_IN', JOSEError);
 
@@ -37,4 +59,6 @@ export const NotSignedIn = define('NotSignedIn', 'ERR_NOT_SIGNED_IN', JOSEError)
 export const errors = Object.freeze({
   ...verifyErrors,
   JWKSTimeout, JWKSFetchFailed, JWKSHttpError, JWKSTooLarge, JWKSCrossOriginRedirect, DiscoveryFailed, RefreshRejected, RefreshUnavailable, RefreshFailed, RefreshInvalidResponse, TokensInvalid, SessionStorageCorrupt, SessionStorageFailed, NotSignedIn,
+  SignInDenied, SignInUnknown, SignInStateMismatch, SignInExpired, SignInInvalidCallback, SignInExchangeFailed, SignInTimeout,
+  SignInCancelled, SignInPortInUse, TokenFileInvalid, TokenFileLocked,
 });

@@ -8,6 +8,8 @@ deferInit(initSync, () => readFileSync(new URL('./edgetoken_bg.wasm', import.met
 
 export * from './api.js';
 export * from './session.js';
+export * from './signin.js';
+export * from './login-node.js';
 
 // Bundled into node.mjs with errors.js left out (shared with the verify-only
 // entry), esbuild keeps only this file's own re-export of it; `errors` is

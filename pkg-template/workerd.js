@@ -10,3 +10,4 @@ deferInit(initSync, module);
 
 export * from './api.js';
 export * from './session.js';
+export * from './signin.js';

@@ -85,6 +85,46 @@ impl Profile {
         }
     }
 
+    /// The request that exchanges a sign-in's authorization code (with
+    /// its PKCE verifier) for tokens: Cotter's `get_identity?oauth_token=true`
+    /// at `cotter_url` (JSON, `API_KEY_ID`, the callback's `challenge_id`),
+    /// or the token endpoint's `authorization_code` grant (RFC 6749 §4.1.3,
+    /// RFC 7636 §4.5).
+    pub fn code_exchange_request(&self, cotter_url: &str, code: &str, verifier: &str, redirect_uri: &str, challenge_id: Option<u64>) -> Request {
+        match self {
+            Profile::Cotter { api_key_id, .. } => {
+                let mut body = Map::new();
+                body.insert("code_verifier".into(), verifier.into());
+                body.insert("authorization_code".into(), code.into());
+                if let Some(id) = challenge_id {
+                    body.insert("challenge_id".into(), id.into());
+                }
+                body.insert("redirect_url".into(), redirect_uri.into());
+                Request {
+                    method: "POST",
+                    url: cotter_url.to_owned(),
+                    headers: vec![
+                        ("API_KEY_ID".into(), api_key_id.clone()),
+                        ("content-type".into(), "application/json".into()),
+                    ],
+                    body: body.to_json(),
+                }
+            }
+            Profile::OAuth2 { endpoint, client_id } => Request {
+                method: "POST",
+                url: endpoint.clone(),
+                headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
+                body: form_encode(&[
+                    ("grant_type", "authorization_code"),
+                    ("code", code),
+                    ("redirect_uri", redirect_uri),
+                    ("client_id", client_id),
+                    ("code_verifier", verifier),
+                ]),
+            },
+        }
+    }
+
     /// The logout / revocation request, if the profile has one: Cotter's
     /// `DELETE {endpoint}`, or RFC 7009 revocation at `revocation_endpoint`.
     pub fn logout_request(&self, refresh_token: &str, revocation_endpoint: Option<&str>) -> Option<Request> {
@@ -333,6 +373,22 @@ mod tests {
             assert_eq!(e.code(), "ERR_REFRESH_UNAVAILABLE", "{status}");
             assert_eq!(e, RefreshError::Unavailable { status: Some(status), retry_after: Some(7.0), detail: format!("HTTP {status}") });
         }
+    }
+
+    #[test]
+    fn code_exchange_requests() {
+        let cotter = Profile::Cotter { endpoint: "https://c/api/v0/token/k".into(), api_key_id: "k".into() };
+        let r = cotter.code_exchange_request("https://c/api/v0/verify/get_identity?oauth_token=true", "c1", "v1", "http://localhost:8080", Some(42));
+        assert_eq!((r.method, r.url.as_str()), ("POST", "https://c/api/v0/verify/get_identity?oauth_token=true"));
+        assert!(r.headers.contains(&("API_KEY_ID".into(), "k".into())));
+        let body = crate::json::parse_object(&r.body).unwrap();
+        assert_eq!(body.get("challenge_id").and_then(Value::as_u64), Some(42));
+        assert_eq!(body.get("authorization_code").and_then(Value::as_str), Some("c1"));
+        assert_eq!(body.get("code_verifier").and_then(Value::as_str), Some("v1"));
+        let oauth = Profile::OAuth2 { endpoint: "https://i/token".into(), client_id: "app x".into() };
+        let r = oauth.code_exchange_request("", "c/1", "v", "http://127.0.0.1:9/cb?a=b", None);
+        assert_eq!(r.url, "https://i/token");
+        assert_eq!(r.body, "grant_type=authorization_code&code=c%2F1&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb%3Fa%3Db&client_id=app+x&code_verifier=v");
     }
 
     #[test]

@@ -88,6 +88,48 @@ pub fn refresh_exchange(provider: &JsValue, refresh_token: String, timeout_ms: u
     })
 }
 
+/// Exchanges a sign-in's authorization code (see
+/// `Profile::code_exchange_request`); resolves to the response's JSON text
+/// (Cotter's `get_identity` answer, or a token response), or rejects with
+/// `ERR_SIGNIN_EXCHANGE_FAILED` (`status`, and the issuer's `error`).
+#[wasm_bindgen(js_name = signInExchange)]
+pub fn sign_in_exchange(provider: &JsValue, cotter_url: String, code: String, verifier: String, redirect_uri: String,
+    challenge_id: Option<f64>, timeout_ms: u32) -> Promise {
+    let profile = profile(provider);
+    future_to_promise(async move {
+        let p = profile?;
+        let challenge = challenge_id.filter(|c| c.is_finite() && *c >= 0.0 && c.fract() == 0.0 && *c < 9.0e15).map(|c| c as u64);
+        let req = p.code_exchange_request(&cotter_url, &code, &verifier, &redirect_uri, challenge);
+        let out = Outgoing { method: req.method, url: &req.url, headers: &req.headers, body: Some(&req.body) };
+        let failed = |detail: &str, status: Option<u16>, error: Option<&str>| {
+            let js = coded("ERR_SIGNIN_EXCHANGE_FAILED", &format!("the code exchange failed: {detail}"));
+            if let Some(s) = status {
+                set(&Object::from(js.clone()), "status", &JsValue::from(s));
+            }
+            if let Some(e) = error {
+                set(&Object::from(js.clone()), "error", &JsValue::from_str(e));
+            }
+            js
+        };
+        let f = fetch::send(&out, timeout_ms, MAX_BODY_BYTES).await.map_err(|f| {
+            let js = failed(&f.error.to_string(), None, None);
+            if let Some(cause) = f.cause {
+                set(&Object::from(js.clone()), "cause", &cause);
+            }
+            js
+        })?;
+        let text = core::str::from_utf8(&f.body).unwrap_or("");
+        if f.status != 200 {
+            let doc = crate::json::parse_object(text).ok();
+            let get = |k: &str| doc.as_ref().and_then(|d| d.get(k)).and_then(Value::as_str).map(str::to_owned);
+            let error = get("error");
+            let detail = get("error_description").or_else(|| get("msg")).or_else(|| error.clone()).unwrap_or_else(|| format!("HTTP {}", f.status));
+            return Err(failed(&detail, Some(f.status), error.as_deref()));
+        }
+        Ok(JsValue::from_str(text))
+    })
+}
+
 /// Best-effort logout / revocation; resolves to the HTTP status, or 0 when
 /// there is nothing to call or the call failed.
 #[wasm_bindgen(js_name = logoutRequest)]

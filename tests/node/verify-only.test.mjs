@@ -35,7 +35,9 @@ test('both entries share the error classes; key sets belong to the entry that ma
   const extra = Object.keys(full.errors).filter((n) => !(n in lean.errors)).sort();
   assert.deepEqual(extra, ['DiscoveryFailed', 'JWKSCrossOriginRedirect', 'JWKSFetchFailed', 'JWKSHttpError', 'JWKSTimeout',
     'JWKSTooLarge', 'NotSignedIn', 'RefreshFailed', 'RefreshInvalidResponse', 'RefreshRejected', 'RefreshUnavailable',
-    'SessionStorageCorrupt', 'SessionStorageFailed', 'TokensInvalid']);
+    'SessionStorageCorrupt', 'SessionStorageFailed', 'SignInCancelled', 'SignInDenied', 'SignInExchangeFailed', 'SignInExpired',
+    'SignInInvalidCallback', 'SignInPortInUse', 'SignInStateMismatch', 'SignInTimeout', 'SignInUnknown', 'TokenFileInvalid',
+    'TokenFileLocked', 'TokensInvalid']);
   for (const name of extra) {
     assert.equal(full[name], full.errors[name], name);
     assert.ok(new full[name]('x') instanceof lean.errors.JOSEError, name);

@@ -80,6 +80,15 @@ export async function startOidcProvider({ accessTtl = 10, idTtl = 10 } = {}) {
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         id_token_signed_response_alg: 'ES256',
+      }, {
+        // a native (CLI) client: loopback redirects on any port (RFC 8252 §7.3)
+        client_id: 'cli',
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: ['http://127.0.0.1/'],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        id_token_signed_response_alg: 'ES256',
       }],
       jwks: { keys },
       findAccount: (ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
