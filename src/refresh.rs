@@ -58,6 +58,26 @@ fn form_encode(pairs: &[(&str, &str)]) -> String {
     pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
 }
 
+// A POST of Cotter's API: a JSON body and the `API_KEY_ID` header.
+fn cotter_post(url: &str, api_key_id: &str, body: &Map) -> Request {
+    Request {
+        method: "POST",
+        url: url.to_owned(),
+        headers: vec![("API_KEY_ID".into(), api_key_id.to_owned()), ("content-type".into(), "application/json".into())],
+        body: body.to_json(),
+    }
+}
+
+// A form-encoded POST (RFC 6749's token and revocation endpoints).
+fn form_post(url: &str, pairs: &[(&str, &str)]) -> Request {
+    Request {
+        method: "POST",
+        url: url.to_owned(),
+        headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
+        body: form_encode(pairs),
+    }
+}
+
 impl Profile {
     /// The refresh request for `refresh_token`.
     pub fn refresh_request(&self, refresh_token: &str) -> Request {
@@ -66,22 +86,11 @@ impl Profile {
                 let mut body = Map::new();
                 body.insert("grant_type".into(), "refresh_token".into());
                 body.insert("refresh_token".into(), refresh_token.into());
-                Request {
-                    method: "POST",
-                    url: endpoint.clone(),
-                    headers: vec![
-                        ("API_KEY_ID".into(), api_key_id.clone()),
-                        ("content-type".into(), "application/json".into()),
-                    ],
-                    body: body.to_json(),
-                }
+                cotter_post(endpoint, api_key_id, &body)
             }
-            Profile::OAuth2 { endpoint, client_id } => Request {
-                method: "POST",
-                url: endpoint.clone(),
-                headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
-                body: form_encode(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token), ("client_id", client_id)]),
-            },
+            Profile::OAuth2 { endpoint, client_id } => {
+                form_post(endpoint, &[("grant_type", "refresh_token"), ("refresh_token", refresh_token), ("client_id", client_id)])
+            }
         }
     }
 
@@ -100,28 +109,15 @@ impl Profile {
                     body.insert("challenge_id".into(), id.into());
                 }
                 body.insert("redirect_url".into(), redirect_uri.into());
-                Request {
-                    method: "POST",
-                    url: cotter_url.to_owned(),
-                    headers: vec![
-                        ("API_KEY_ID".into(), api_key_id.clone()),
-                        ("content-type".into(), "application/json".into()),
-                    ],
-                    body: body.to_json(),
-                }
+                cotter_post(cotter_url, api_key_id, &body)
             }
-            Profile::OAuth2 { endpoint, client_id } => Request {
-                method: "POST",
-                url: endpoint.clone(),
-                headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
-                body: form_encode(&[
-                    ("grant_type", "authorization_code"),
-                    ("code", code),
-                    ("redirect_uri", redirect_uri),
-                    ("client_id", client_id),
-                    ("code_verifier", verifier),
-                ]),
-            },
+            Profile::OAuth2 { endpoint, client_id } => form_post(endpoint, &[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", redirect_uri),
+                ("client_id", client_id),
+                ("code_verifier", verifier),
+            ]),
         }
     }
 
@@ -132,22 +128,10 @@ impl Profile {
             Profile::Cotter { endpoint, api_key_id } => {
                 let mut body = Map::new();
                 body.insert("refresh_token".into(), refresh_token.into());
-                Some(Request {
-                    method: "DELETE",
-                    url: endpoint.clone(),
-                    headers: vec![
-                        ("API_KEY_ID".into(), api_key_id.clone()),
-                        ("content-type".into(), "application/json".into()),
-                    ],
-                    body: body.to_json(),
-                })
+                Some(Request { method: "DELETE", ..cotter_post(endpoint, api_key_id, &body) })
             }
-            Profile::OAuth2 { client_id, .. } => revocation_endpoint.map(|url| Request {
-                method: "POST",
-                url: url.to_owned(),
-                headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
-                body: form_encode(&[("token", refresh_token), ("token_type_hint", "refresh_token"), ("client_id", client_id)]),
-            }),
+            Profile::OAuth2 { client_id, .. } => revocation_endpoint
+                .map(|url| form_post(url, &[("token", refresh_token), ("token_type_hint", "refresh_token"), ("client_id", client_id)])),
         }
     }
 }
