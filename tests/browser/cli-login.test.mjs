@@ -115,3 +115,28 @@ test('OpenID Connect CLI login against oidc-provider: loopback redirect on a fre
   assert.equal(result.tokens.sub, 'cli-user');
   assert.equal((await result.session.getIdTokenClaims()).aud, 'cli');
 });
+
+test('the edgetoken command: login prints the link and writes the token file; token then prints a valid access token', async () => {
+  const { spawn, execFileSync } = await import('node:child_process');
+  const bin = new URL('../../pkg/bin.js', import.meta.url).pathname;
+  const tokenFile = path.join(dir, 'bin', 'tokens.json');
+  const child = spawn(process.execPath, [bin, 'login', '--api-key', API_KEY, '--base-url', iss.url, '--email', '--otp', '--no-open',
+    '--token-file', tokenFile, '--timeout', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  const link = new Promise((resolve) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      const m = stderr.match(/Sign in at (\S+)/);
+      if (m) resolve(m[1]);
+    });
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  assert.match(await Promise.race([link, exited.then(() => stderr)]), /^http/);
+  assert.equal(await playUser(await link, 'bin-user@example.com', 'OTP'), 'You are signed in');
+  assert.equal(await exited, 0, stderr);
+  assert.match(stderr, /Waiting for the browser/);
+  assert.equal(statSync(tokenFile).mode & 0o777, 0o600);
+  const token = execFileSync(process.execPath, [bin, 'token', '--token-file', tokenFile], { encoding: 'utf8' }).trim();
+  const provider = cotter({ apiKeyId: API_KEY, baseUrl: iss.url });
+  assert.equal((await validateAccessToken(token, provider)).identifier, 'bin-user@example.com');
+});

@@ -190,3 +190,35 @@ test('a TypeScript consumer compiles with tsc --noEmit --strict against the tarb
   });
   execFileSync(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit', '--strict'], { cwd: dir, stdio: 'pipe' });
 });
+
+test('the edgetoken command through npx: --help, decode, verify against a JWKS URL, token without a sign-in', async () => {
+  const { startJwksServer } = await import('../support/jwks-server.mjs');
+  const jwks = await startJwksServer();
+  jwks.state.jwks = fixture.jwks;
+  const dir = project('cli');
+  // (asynchronously: the JWKS server answers from this process)
+  const { execFile } = await import('node:child_process');
+  const npx = (...args) => new Promise((resolve) => {
+    execFile('npx', ['--no-install', 'edgetoken', ...args], { cwd: dir, encoding: 'utf8' }, (e, stdout, stderr) => {
+      resolve({ status: e ? e.code : 0, stdout, stderr });
+    });
+  });
+  try {
+    const help = await npx('--help');
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /edgetoken login/);
+    assert.equal(JSON.parse((await npx('decode', fixture.good)).stdout).payload.sub, 'pkg-user');
+    const verified = await npx('verify', fixture.good, '--jwks', jwks.url, '--audience', 'pkg-test');
+    assert.equal(verified.status, 0, verified.stderr);
+    assert.equal(JSON.parse(verified.stdout).sub, 'pkg-user');
+    const expired = await npx('verify', fixture.expired, '--jwks', jwks.url);
+    assert.equal(expired.status, 1);
+    assert.match(expired.stderr, /ERR_JWT_EXPIRED/);
+    const none = await npx('token', '--token-file', path.join(dir, 'none.json'), '--api-key', 'k', '--base-url', 'http://127.0.0.1:9');
+    assert.equal(none.status, 3);
+    assert.match(none.stderr, /ERR_NOT_SIGNED_IN/);
+    assert.equal((await npx('frobnicate')).status, 2);
+  } finally {
+    await jwks.close();
+  }
+});
