@@ -22,6 +22,19 @@ export class SessionStorageCorrupt extends JOSEError {}
 /** Session storage failed; the session went on in memory and tries storage again on its next use. */
 export class SessionStorageFailed extends JOSEError { operation: 'get' | 'set' | 'remove'; }
 export class NotSignedIn extends JOSEError {}
+/** The issuer answered the sign-in with an error (`access_denied`…). */
+export class SignInDenied extends JOSEError { error: string; errorDescription?: string; }
+/** No sign-in was started in this browser (or process) for the callback: open the link where it started. */
+export class SignInUnknown extends JOSEError {}
+export class SignInStateMismatch extends JOSEError {}
+export class SignInExpired extends JOSEError {}
+export class SignInInvalidCallback extends JOSEError {}
+export class SignInExchangeFailed extends JOSEError { status?: number; error?: string; }
+export class SignInTimeout extends JOSEError {}
+export class SignInCancelled extends JOSEError {}
+export class SignInPortInUse extends JOSEError {}
+export class TokenFileInvalid extends JOSEError {}
+export class TokenFileLocked extends JOSEError {}
 export class DiscoveryFailed extends JOSEError {
   reason: 'timeout' | 'network' | 'http' | 'too_large' | 'redirect' | 'content_type' | 'invalid';
   status?: number;
@@ -43,6 +56,17 @@ export const errors: typeof verifyErrors & {
   SessionStorageCorrupt: typeof SessionStorageCorrupt;
   SessionStorageFailed: typeof SessionStorageFailed;
   NotSignedIn: typeof NotSignedIn;
+  SignInDenied: typeof SignInDenied;
+  SignInUnknown: typeof SignInUnknown;
+  SignInStateMismatch: typeof SignInStateMismatch;
+  SignInExpired: typeof SignInExpired;
+  SignInInvalidCallback: typeof SignInInvalidCallback;
+  SignInExchangeFailed: typeof SignInExchangeFailed;
+  SignInTimeout: typeof SignInTimeout;
+  SignInCancelled: typeof SignInCancelled;
+  SignInPortInUse: typeof SignInPortInUse;
+  TokenFileInvalid: typeof TokenFileInvalid;
+  TokenFileLocked: typeof TokenFileLocked;
 };
 
 /** Options of `createRemoteJWKSet`. Durations are milliseconds, as in jose. */
@@ -132,6 +156,7 @@ export interface Provider {
 export interface OIDCProvider extends Provider {
   readonly type: 'oauth2';
   readonly clientId: string;
+  readonly authorizationEndpoint?: string;
   readonly revocationEndpoint?: string;
   /** Set when a session verifies access tokens as JWTs (RFC 9068) for this audience; otherwise they are opaque. */
   readonly accessToken?: { readonly audience: string | string[]; readonly issuer?: string };
@@ -216,13 +241,100 @@ export interface CotterPreset extends Provider {
   readonly audience: string;
   readonly jwksUrl: string;
   readonly tokenEndpoint: string;
+  /** Cotter's sign-in page (`appUrl`). */
+  readonly signInUrl: string;
+  /** Cotter's code exchange, `get_identity?oauth_token=true`. */
+  readonly exchangeEndpoint: string;
   readonly jwks: RemoteJWKSet;
   /** `jwtVerify` with the preset's issuer and audience. */
   verify<P = JWTPayload>(token: string | Uint8Array, options?: JWTVerifyOptions): Promise<JWTVerifyResult<P>>;
 }
 
 /** Cotter: JWKS at `{baseUrl}/api/v0/token/jwks`, issuer `baseUrl` unless given, audience `apiKeyId`. */
-export function cotter(options: { apiKeyId: string; baseUrl?: string; issuer?: string } & RemoteJWKSetOptions): CotterPreset;
+export function cotter(options: { apiKeyId: string; baseUrl?: string; issuer?: string; appUrl?: string } & RemoteJWKSetOptions): CotterPreset;
+
+/** What a callback needs of a sign-in: keep it until then (JSON-safe), use it once. */
+export interface PendingSignIn {
+  v: 1; state: string; verifier: string; nonce?: string; redirectUri: string; issuer: string; client: string;
+  createdAt: number; expiresAt: number;
+}
+/** Options of a sign-in. `type` and `authMethod` are Cotter's; `scope` OpenID Connect's. */
+export interface SignInOptions {
+  redirectUri: string;
+  type?: 'EMAIL' | 'PHONE';
+  authMethod?: 'MAGIC_LINK' | 'OTP';
+  scope?: string;
+  loginHint?: string;
+  params?: Record<string, string>;
+}
+/** How long a pending sign-in is kept, in seconds. */
+export const SIGN_IN_TTL: number;
+/** The S256 challenge of a PKCE verifier. */
+export function pkceChallenge(verifier: string): Promise<string>;
+/** A new sign-in: the URL to send the user to, and the pending sign-in to keep. */
+export function prepareSignIn(provider: Provider, options: SignInOptions): Promise<{ url: string; pending: PendingSignIn }>;
+/** Whether a URL is a sign-in callback (`code` or `error`, and `state`). */
+export function isSignInCallback(url: string | URL): boolean;
+/** Checks the callback and exchanges the code; the tokens are not verified yet (give them to `session.setTokens(tokens, { nonce })`). */
+export function finishSignIn(provider: Provider, pending: PendingSignIn | undefined, callbackUrl: string | URL,
+  options?: { timeoutDuration?: number }): Promise<{ tokens: unknown; nonce?: string; payload?: CotterAuthPayload }>;
+
+/** Cotter's auth payload, which a page forwards to its backend. */
+export interface CotterAuthPayload {
+  email?: string;
+  phone?: string;
+  oauth_token: { access_token: string; id_token: string; refresh_token: string; expires_in: number; token_type: string; auth_method?: string };
+  user: { ID: string; identifier: string; [k: string]: unknown };
+}
+
+/** Node only. Options of the CLI login. */
+export interface LoginOptions {
+  provider: Provider;
+  /** 0 (default): a free port. */
+  port?: number;
+  path?: string;
+  type?: 'EMAIL' | 'PHONE';
+  authMethod?: 'MAGIC_LINK' | 'OTP';
+  scope?: string;
+  loginHint?: string;
+  /** ms; default 300000. */
+  timeout?: number;
+  /** Open the system browser (default true); the link is printed either way. */
+  open?: boolean;
+  /** The page the browser shows after a sign-in. */
+  successHtml?: string;
+  /** Called with the sign-in link (default: printed on stderr). */
+  onUrl?: (url: string) => void;
+  /** Where to keep the tokens (mode 0600). */
+  tokenFile?: string;
+  signal?: AbortSignal;
+  sessionOptions?: Partial<SessionOptions>;
+}
+/**
+ * Node only. Signs a user in from the command line (loopback redirect, RFC 8252).
+ *
+ * @example
+ * const { tokens, payload } = await loginWithEmailLink(API_KEY_ID, 8080, { tokenFile: 'tokens.json' });
+ */
+export function login(options: LoginOptions): Promise<{ tokens: SessionTokens; payload?: CotterAuthPayload; session: Session }>;
+type CotterLogin = (apiKeyId: string, port?: number, options?: Omit<LoginOptions, 'provider' | 'port' | 'type' | 'authMethod'> & { baseUrl?: string; appUrl?: string; issuer?: string })
+  => Promise<{ tokens: SessionTokens; payload?: CotterAuthPayload; session: Session }>;
+/** Node only. Cotter's `login_with_email_link(api_key, port)`. */
+export const loginWithEmailLink: CotterLogin;
+/** Node only. Cotter's `login_with_email_otp(api_key, port)`. */
+export const loginWithEmailOtp: CotterLogin;
+/** Node only. Cotter's `login_with_phone_link(api_key, port)`. */
+export const loginWithPhoneLink: CotterLogin;
+/** Node only. Cotter's `login_with_phone_otp(api_key, port)`. */
+export const loginWithPhoneOtp: CotterLogin;
+/** Node only. A session storage over a token file (0600, atomic; foreign files left alone). */
+export function fileStorage(file: string): Exclude<SessionStorageOption, string>;
+/** Node only. Cotter's `get_token_from_file`: the file's tokens, refreshed (by one process at a time) when due. */
+export function getTokenFromFile(file: string, options: { provider: Provider; leeway?: number }): Promise<SessionTokens>;
+/** Cotter's `validate_access_token`: the claims of a valid access token of `provider`. */
+export function validateAccessToken(token: string, provider: Provider): Promise<JWTPayload>;
+/** Cotter's `validate_id_token`: the claims of a valid ID token of `provider`. */
+export function validateIdToken(token: string, provider: Provider): Promise<JWTPayload>;
 
 /** Binds a key set and `jwtVerify` options once, for servers verifying many tokens. */
 export function createVerifier(keySet: KeySet | RemoteJWKSet, options?: JWTVerifyOptions): Verifier;

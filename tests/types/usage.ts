@@ -2,7 +2,7 @@
 // the documented API and reject misuse (the @ts-expect-error lines).
 import {
   createLocalJWKSet, createRemoteJWKSet, jwtVerify, compactVerify, decodeJwt,
-  decodeProtectedHeader, discover, cotter, oidc, createSession, verifyRequest, unauthorized, errors, type ErrorCode, type JWTPayload, type JWKSCacheSnapshot,
+  decodeProtectedHeader, discover, cotter, oidc, createSession, verifyRequest, unauthorized, errors, prepareSignIn, finishSignIn, isSignInCallback, loginWithEmailLink, getTokenFromFile, validateAccessToken, type ErrorCode, type JWTPayload, type JWKSCacheSnapshot,
 } from 'edgetoken';
 import * as lean from 'edgetoken/verify';
 
@@ -93,6 +93,17 @@ export async function verifyOnly(token: string, request: Request): Promise<strin
   keys.dispose();
   const disposed: lean.ErrorCode = new lean.Disposed('x').code;
   return payload.type + String(again) + bearer + code + response.status + copy.keys.length + disposed;
+}
+
+// Sign-in: prepare/finish anywhere; the CLI login and token files in Node.
+export async function signIn(): Promise<string> {
+  const provider = cotter({ apiKeyId: 'k' });
+  const { url, pending } = await prepareSignIn(provider, { redirectUri: 'https://app.example/cb', type: 'PHONE', authMethod: 'OTP' });
+  const done = await finishSignIn(provider, pending, url);
+  const { tokens, payload } = await loginWithEmailLink('k', 8080, { tokenFile: 'tokens.json', open: false });
+  const fromFile = await getTokenFromFile('tokens.json', { provider });
+  const claims = await validateAccessToken(fromFile.access_token, provider);
+  return `${url} ${done.nonce} ${tokens.sub} ${payload?.email} ${claims.sub} ${isSignInCallback(url)}`;
 }
 
 // Remote key sets as jose has them: jwks(), reloading, dispose().
