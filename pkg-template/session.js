@@ -6,9 +6,67 @@ import * as wasm from './edgetoken.js';
 import { jwtVerify, decodeJwt } from './api.js';
 import { Disposed, OptionsInvalid } from './errors.js';
 import {
-  NotSignedIn, TokensInvalid, SessionStorageCorrupt, SessionStorageFailed, RefreshFailed,
+  NotSignedIn, TokensInvalid, SessionStorageCorrupt, SessionStorageFailed, RefreshFailed, SignInStateMismatch,
 } from './errors-remote.js';
 import { toClass } from './calls.js';
+import { finishSignIn, prepareSignIn } from './signin.js';
+
+// Pending sign-ins, by state, where every tab of the origin finds them (a
+// magic link opens in another tab): localStorage where there is one.
+const PENDING_PREFIX = 'edgetoken.signin.';
+const pendingStorage = () => globalThis.localStorage ?? globalThis.sessionStorage ?? null;
+const memoryPending = new Map();
+function putPending(pending) {
+  const s = pendingStorage();
+  if (!s) {
+    memoryPending.set(pending.state, pending);
+    return;
+  }
+  // drop the expired ones first
+  for (let i = s.length - 1; i >= 0; i -= 1) {
+    const key = s.key(i);
+    if (key?.startsWith(PENDING_PREFIX)) {
+      try {
+        if (!(JSON.parse(s.getItem(key)).expiresAt > Date.now())) s.removeItem(key);
+      } catch {
+        s.removeItem(key);
+      }
+    }
+  }
+  s.setItem(PENDING_PREFIX + pending.state, JSON.stringify(pending));
+}
+// Whether a sign-in of this issuer and client is pending in this browser.
+function anyPending(issuer, client) {
+  const s = pendingStorage();
+  const all = s ? Array.from({ length: s.length }, (_, i) => s.key(i)).filter((k) => k?.startsWith(PENDING_PREFIX)).map((k) => s.getItem(k))
+    : [...memoryPending.values()].map((p) => JSON.stringify(p));
+  return all.some((raw) => {
+    try {
+      const p = JSON.parse(raw);
+      return p.issuer === issuer && p.client === client && p.expiresAt > Date.now();
+    } catch {
+      return false;
+    }
+  });
+}
+
+// The pending sign-in of `state`, removed as it is read (single use).
+function takePending(state) {
+  if (typeof state !== 'string' || !state) return undefined;
+  const s = pendingStorage();
+  if (!s) {
+    const p = memoryPending.get(state);
+    memoryPending.delete(state);
+    return p;
+  }
+  const raw = s.getItem(PENDING_PREFIX + state);
+  s.removeItem(PENDING_PREFIX + state);
+  try {
+    return raw ? JSON.parse(raw) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 // The refresh token of a stored session (JSON), or undefined.
@@ -302,6 +360,57 @@ class Session extends EventTarget {
     const stored = call(() => wasm.mergeTokens(undefined, response, accessExp, sub, nowSeconds()));
     await this.#save(stored, 'login');
     this.#channel?.postMessage({ type: 'tokens', stored });
+  }
+
+  /**
+   * Starts a sign-in by redirect (browsers): makes the PKCE pair, `state`
+   * (and a `nonce` for OpenID Connect), keeps the pending sign-in where
+   * every tab of the origin finds it (for 10 minutes, once), and goes to the
+   * issuer: Cotter's sign-in page, or the discovered authorization endpoint.
+   * `navigate: false` only answers the URL (for a popup, or a page that
+   * navigates itself). Options: `redirectUri` (default: this page), and
+   * those of `prepareSignIn` (`type`, `authMethod`, `scope`, `loginHint`,
+   * `params`). Resolves to the URL.
+   */
+  async signInWithRedirect({ redirectUri, navigate = true, ...options } = {}) {
+    this.#live();
+    const here = globalThis.location ? `${globalThis.location.origin}${globalThis.location.pathname}` : undefined;
+    const { url, pending } = await prepareSignIn(this.#provider, { redirectUri: redirectUri ?? here, ...options });
+    putPending(pending);
+    if (navigate) globalThis.location.assign(url);
+    return url;
+  }
+
+  /**
+   * Completes a sign-in at its callback (default: this page's URL), in
+   * whichever tab the issuer sent the user to: finds the pending sign-in by
+   * `state`, checks the callback, exchanges the code, checks the nonce,
+   * verifies the tokens and starts the session with them (every tab of the
+   * origin learns of it). Removes `code` and `state` from the address bar.
+   * Resolves to `{ tokens, payload }` (`payload`: Cotter's auth payload, for
+   * the page's backend). Coded errors: `SignInDenied`, `SignInUnknown` (no
+   * sign-in started in this browser: open the link where it started),
+   * `SignInStateMismatch`, `SignInExpired`, `SignInInvalidCallback`,
+   * `SignInExchangeFailed`, `TokensInvalid`.
+   */
+  async handleRedirectCallback(url = globalThis.location?.href) {
+    this.#live();
+    const callback = new URL(url);
+    const pending = takePending(callback.searchParams.get('state'));
+    const client = this.#provider.type === 'cotter' ? this.#provider.apiKeyId : this.#provider.clientId;
+    const mine = pending && pending.issuer === this.#provider.issuer && pending.client === client ? pending : undefined;
+    if (globalThis.location?.href === callback.href && globalThis.history?.replaceState) {
+      const clean = new URL(callback);
+      for (const k of ['code', 'state', 'challenge_id', 'iss', 'error', 'error_description', 'error_uri']) clean.searchParams.delete(k);
+      globalThis.history.replaceState(globalThis.history.state, '', clean.href);
+    }
+    // a state this browser did not start, while it has a sign-in pending: a mix-up or a forgery
+    if (!mine && callback.searchParams.has('code') && anyPending(this.#provider.issuer, client)) {
+      throw new SignInStateMismatch('the callback\'s state is not that of the sign-in started here');
+    }
+    const result = await finishSignIn(this.#provider, mine, callback.href, { timeoutDuration: this.#timeout });
+    await this.setTokens(result.tokens, { nonce: result.nonce });
+    return { tokens: this.tokens, payload: result.payload };
   }
 
   /**
