@@ -1,7 +1,8 @@
-// The demo page: Cotter's sign-in flow (PKCE redirect to the issuer's login
-// page, then the code exchange), an edgetoken session that keeps the tokens
-// fresh, and calls to the backend worker with the access token.
-import { createSession, cotter } from 'edgetoken';
+// The demo page: Cotter's sign-in flow through edgetoken (a redirect to the
+// issuer's login page, then the callback: PKCE, state and the code exchange
+// are the library's), an edgetoken session that keeps the tokens fresh, and
+// calls to the backend worker with the access token.
+import { createSession, cotter, isSignInCallback } from 'edgetoken';
 
 const $ = (id) => document.getElementById(id);
 const config = await (await fetch('/config.json')).json();
@@ -10,7 +11,6 @@ const session = createSession({ provider, storage: 'sessionStorage', refreshLeew
 let refreshes = 0;
 let timer = null;
 
-const b64u = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const log = (text) => {
   const li = document.createElement('li');
   li.textContent = `${new Date().toLocaleTimeString()}  ${text}`;
@@ -26,48 +26,29 @@ function showError(e) {
 const clearError = () => { $('error').hidden = true; };
 
 session.addEventListener('tokens', (e) => {
-  if (e.detail.source === 'refresh' || e.detail.source === 'other_tab') refreshes += 1;
+  if (e.detail.source === 'refresh') refreshes += 1;
   $('refreshes').textContent = String(refreshes);
   log(`tokens (${e.detail.source})`);
+  // signed in from another tab (a magic link opened there): show it here too
+  if (e.detail.source === 'other_tab' && $('account').hidden) render();
 });
 session.addEventListener('refresh_failed', (e) => { log(`refresh_failed: ${e.detail.error.code}`); showError(e.detail.error); });
 session.addEventListener('signed_out', (e) => { log(`signed_out (${e.detail.reason})`); render(); });
 session.addEventListener('storage_corrupt', () => log('storage_corrupt: the stored session was discarded'));
 
-// Starts Cotter's sign-in: PKCE verifier and state kept for the callback.
-async function startSignIn() {
-  const verifier = b64u(crypto.getRandomValues(new Uint8Array(32)));
-  const challenge = b64u(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-  const state = b64u(crypto.getRandomValues(new Uint8Array(16)));
+// Starts Cotter's sign-in: edgetoken keeps the pending sign-in (for any
+// tab of this origin: a magic link may open in another) and redirects.
+function startSignIn() {
   const type = document.querySelector('input[name=type]:checked').value;
-  const method = document.querySelector('input[name=method]:checked').value;
-  sessionStorage.setItem('demo.pkce', JSON.stringify({ verifier, state, type }));
-  const url = new URL('/app', config.issuer);
-  const redirect = new URL('/', location.href).toString();
-  for (const [k, v] of Object.entries({ api_key: config.apiKey, redirect_url: redirect, state, code_challenge: challenge, type, auth_method: method })) {
-    url.searchParams.set(k, v);
-  }
-  location.assign(url);
+  const authMethod = document.querySelector('input[name=method]:checked').value;
+  return session.signInWithRedirect({ redirectUri: new URL('/', location.href).href, type, authMethod });
 }
 
-// The issuer redirected back with ?code&state&challenge_id: exchange the code.
-async function finishSignIn(params) {
-  const saved = JSON.parse(sessionStorage.getItem('demo.pkce') ?? 'null');
-  sessionStorage.removeItem('demo.pkce');
-  history.replaceState(null, '', '/');
-  if (params.get('error')) throw Object.assign(new Error(params.get('error')), { code: 'ERR_SIGN_IN' });
-  if (!saved || saved.state !== params.get('state')) throw Object.assign(new Error('the state does not match this sign-in'), { code: 'ERR_STATE_MISMATCH' });
-  const res = await fetch(`${config.issuer}/api/v0/verify/get_identity?oauth_token=true`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', API_KEY_ID: config.apiKey },
-    body: JSON.stringify({ code_verifier: saved.verifier, authorization_code: params.get('code'),
-      challenge_id: Number(params.get('challenge_id')), redirect_url: new URL('/', location.href).toString() }),
-  });
-  const body = await res.json();
-  if (!res.ok) throw Object.assign(new Error(body.msg), { code: 'ERR_CODE_EXCHANGE', status: res.status });
-  // The auth payload of Cotter's docs.
-  const payload = { [saved.type === 'PHONE' ? 'phone' : 'email']: body.user.identifier, oauth_token: body.oauth_token, user: body.user };
-  await session.setTokens(payload);
+// The issuer redirected back here: edgetoken checks the state, exchanges
+// the code and starts the session; the page forwards Cotter's auth payload
+// to its backend, as Cotter's docs show.
+async function finishSignIn() {
+  const { payload } = await session.handleRedirectCallback();
   const login = await fetch(`${config.backend}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
   const answer = await login.json();
   if (!login.ok) throw Object.assign(new Error('the backend refused the sign-in'), { code: answer.error, status: login.status });
@@ -130,9 +111,8 @@ $('logout').addEventListener('click', async () => {
   render();
 });
 
-const params = new URLSearchParams(location.search);
 try {
-  if (params.has('code') || params.has('error')) await finishSignIn(params);
+  if (isSignInCallback(location.href)) await finishSignIn();
 } catch (e) {
   showError(e);
 }
