@@ -50,6 +50,12 @@ test('a port in use, a timeout and a cancellation end with coded errors and leav
   setTimeout(() => ac.abort(), 100);
   await assert.rejects(pending, errors.SignInCancelled);
   assert.equal(await portFree(Number(new URL(new URL(printed).searchParams.get('redirect_url')).port)), true);
+  // Ctrl-C
+  const interrupted = login({ provider: provider(), open: false, onUrl: (u) => { printed = u; } });
+  setTimeout(() => process.emit('SIGINT'), 100);
+  await assert.rejects(interrupted, errors.SignInCancelled);
+  assert.equal(await portFree(Number(new URL(new URL(printed).searchParams.get('redirect_url')).port)), true);
+  assert.equal(process.listenerCount('SIGINT'), 0, 'its SIGINT handler is gone');
 });
 
 test('the browser coming back with an error, another state or nothing: coded errors, and the server answers the browser', async () => {
