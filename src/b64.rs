@@ -1,63 +1,28 @@
-//! Strict base64url (RFC 7515 §2): URL-safe alphabet, no padding, no
-//! whitespace, and canonical trailing bits, so each byte string has exactly
-//! one accepted encoding.
+//! Strict base64url (RFC 7515 §2) through the `base64` crate's
+//! `URL_SAFE_NO_PAD` engine: URL-safe alphabet, no padding, no whitespace,
+//! and canonical trailing bits, so each byte string has exactly one
+//! accepted encoding.
 
 use crate::prelude::*;
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-fn sextet(c: u8) -> Option<u32> {
-    let v = match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'-' => 62,
-        b'_' => 63,
-        _ => return None,
-    };
-    Some(u32::from(v))
-}
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 
 /// Decodes canonical unpadded base64url; `None` for anything else.
 pub fn decode(input: &str) -> Option<Vec<u8>> {
-    let bytes = input.as_bytes();
-    if bytes.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3 + 2);
-    for chunk in bytes.chunks(4) {
-        let mut acc = 0u32;
-        for c in chunk {
-            acc = (acc << 6) | sextet(*c)?;
-        }
-        match chunk.len() {
-            4 => out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]),
-            // 3 characters: 18 bits for 2 bytes, the low 2 bits must be 0
-            3 if acc & 0b11 == 0 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
-            // 2 characters: 12 bits for 1 byte, the low 4 bits must be 0
-            2 if acc & 0b1111 == 0 => out.push((acc >> 4) as u8),
-            _ => return None,
-        }
-    }
-    Some(out)
+    URL_SAFE_NO_PAD.decode(input).ok()
 }
 
 /// Encodes as unpadded base64url.
 pub fn encode(bytes: &[u8]) -> String {
-    let char_at = |i: u32| char::from(ALPHABET.get(i as usize & 63).copied().unwrap_or(b'A'));
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let acc = chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
-        for i in 0..=chunk.len() {
-            out.push(char_at(acc >> (18 - 6 * i)));
-        }
-    }
-    out
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     #[test]
     fn round_trips() {

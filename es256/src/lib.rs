@@ -1,8 +1,8 @@
 //! The ES256 primitive: ECDSA over P-256 with SHA-256, signatures as raw
-//! 64-byte `r || s` (RFC 7518 §3.4). The field arithmetic ([`field`]),
-//! SHA-256 ([`sha256`]) and the arithmetic mod n ([`scalar`]) are the
-//! crate's own, written for wasm; RustCrypto `p256` is the reference they
-//! are tested against.
+//! 64-byte `r || s` (RFC 7518 §3.4). SHA-256 is RustCrypto's `sha2`. The
+//! field arithmetic ([`field`]) and the arithmetic mod n ([`scalar`]) are
+//! the crate's own, written for wasm; RustCrypto `p256` is the reference
+//! they are tested against.
 //!
 //! [`PublicKey::verify`] computes u1·G + u2·Q with fixed-base tables (see
 //! [`table`]): G's and each key's, built once a key has verified enough
@@ -28,7 +28,6 @@ extern crate std;
 
 pub mod field;
 pub mod scalar;
-pub mod sha256;
 pub mod sync;
 pub mod table;
 
@@ -37,8 +36,6 @@ pub mod table;
 mod prelude {
     pub use alloc::vec;
     pub use alloc::vec::Vec;
-    #[cfg(test)]
-    pub use alloc::string::String;
 }
 
 use scalar::Scalar;
@@ -46,6 +43,7 @@ use crate::sync::{Lock, Once};
 use alloc::sync::Arc;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use crate::prelude::*;
+use sha2::Digest as _;
 use table::{Affine, Builder, Table};
 
 static GENERATOR: Once<Table> = Once::new();
@@ -278,7 +276,8 @@ impl PublicKey {
         combine: impl FnOnce(&Scalar, &Scalar, &Scalar) -> Option<bool>,
     ) -> bool {
         let Some((r, s)) = parse(signature) else { return false };
-        let z = Scalar::reduce_bytes(&sha256::digest(message));
+        let digest: [u8; 32] = sha2::Sha256::digest(message).into();
+        let z = Scalar::reduce_bytes(&digest);
         let Some(w) = s.invert() else { return false };
         combine(&z.multiply(&w), &r.multiply(&w), &r).unwrap_or(false)
     }
