@@ -1,8 +1,8 @@
 //! The ES256 primitive: ECDSA over P-256 with SHA-256, signatures as raw
-//! 64-byte `r || s` (RFC 7518 §3.4). SHA-256 is RustCrypto's `sha2`. The
-//! field arithmetic ([`field`]) and the arithmetic mod n ([`scalar`]) are
-//! the crate's own, written for wasm; RustCrypto `p256` is the reference
-//! they are tested against.
+//! 64-byte `r || s` (RFC 7518 §3.4). SHA-256 is RustCrypto's `sha2`, and
+//! the arithmetic mod n ([`scalar`]) RustCrypto `p256`'s. The field
+//! arithmetic ([`field`]) is the crate's own, written for wasm; `p256` is
+//! the reference it is tested against.
 //!
 //! [`PublicKey::verify`] computes u1·G + u2·Q with fixed-base tables (see
 //! [`table`]): G's and each key's, built once a key has verified enough
