@@ -7,11 +7,12 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM_TARGET := wasm32-unknown-unknown
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
-VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
+# The one version of both crates and the npm package: [workspace.package]'s.
+VERSION := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"$$/\1/p' Cargo.toml)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8080
 
-.PHONY: all setup setup-rust setup-browser setup-node build size pack bench test test-rust lint test-node test-browser test-workerd test-issuer test-e2e test-package issuer demo playground clean
+.PHONY: all setup setup-rust setup-browser setup-node build size pack bench test test-rust lint test-node test-browser test-workerd test-issuer test-e2e test-package release-check issuer demo playground clean
 
 all: build
 
@@ -52,7 +53,7 @@ build: setup-rust setup-node
 	  target/$(WASM_TARGET)/release/edgetoken.wasm
 	for w in edgetoken_bg edgetoken_verify_bg; do \
 	  node_modules/.bin/wasm-opt -O3 --converge --strip-producers --strip-target-features pkg.tmp/$$w.wasm -o pkg.tmp/$$w.wasm; done
-	cp pkg-template/* README.md pkg.tmp/
+	cp pkg-template/* README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE pkg.tmp/
 	sed "s#'./edgetoken.js'#'./edgetoken_verify.js'#" pkg-template/core.js > pkg.tmp/verify-core.js
 	cp pkg.tmp/index.d.ts pkg.tmp/index.d.cts
 	sed -i "s#'./verify.js'#'./verify.cjs'#" pkg.tmp/index.d.cts
@@ -120,7 +121,18 @@ test-package: pack setup-browser
 test-e2e: build setup-browser
 	node --test --test-reporter=spec tests/e2e/
 
-test: setup build test-rust lint test-node test-issuer test-workerd test-browser test-e2e test-package
+# Everything a release needs, without publishing anything: the npm
+# tarball's exact file list, `cargo package` of both crates (built from
+# their packaged sources), docs with warnings denied, the licences and the
+# changelog in every artefact, and one version everywhere.
+release-check: pack
+	rm -rf target/package
+	cargo package --workspace --quiet --allow-dirty
+	test -f target/package/edgetoken-$(VERSION).crate && test -f target/package/edgetoken-es256-$(VERSION).crate
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
+	node --test --test-reporter=spec tests/release/
+
+test: setup build test-rust lint test-node test-issuer test-workerd test-browser test-e2e test-package release-check
 
 # The demo: the local issuer, the backend worker (workerd + D1) and the
 # page, in one process. ACCESS_TTL=5 gives 5-second access tokens.

@@ -1,5 +1,5 @@
 //! Messages without `core::fmt`. Error messages are built by concatenating
-//! pieces with [`cat!`](crate::text::cat): the verify-only wasm then holds
+//! pieces with `cat!` (crate-private): the verify-only wasm then holds
 //! no formatting machinery at all (no `core::fmt` code, no function table
 //! for its dynamic calls). The `Display` impls write the same text.
 

@@ -282,3 +282,8 @@ impl PublicKey {
         combine(&z.multiply(&w), &r.multiply(&w), &r).unwrap_or(false)
     }
 }
+
+// The README's example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
