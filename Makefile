@@ -44,7 +44,13 @@ setup-node:
 # about 3 ms less at import, and errors.js stays shared by both entries)
 # and as CommonJS (node.cjs, verify-node.cjs, over errors.cjs: both CommonJS
 # entries share one copy of the error classes too).
-build: setup-rust setup-node
+build: setup-rust setup-node pkg/.built
+
+# Rebuilt only when a source changed, so `make demo` starts at once when
+# nothing did.
+PKG_SOURCES := $(shell find src es256/src pkg-template -type f) Cargo.toml Cargo.lock es256/Cargo.toml \
+  README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE Makefile
+pkg/.built: $(PKG_SOURCES)
 	rm -rf pkg.tmp && mkdir pkg.tmp
 	cargo build --lib --release --target $(WASM_TARGET)
 	wasm-bindgen --target web --no-typescript --out-dir pkg.tmp target/$(WASM_TARGET)/release/edgetoken.wasm
@@ -71,6 +77,7 @@ build: setup-rust setup-node
 	  rm pkg.tmp/$$entry.js; done
 	sed -i 's/"version": "0.0.0"/"version": "$(VERSION)"/' pkg.tmp/package.json
 	rm -rf pkg && mv pkg.tmp pkg
+	touch pkg/.built
 	@echo "built pkg/ (edgetoken $(VERSION): $$(stat -c %s pkg/edgetoken_bg.wasm) bytes of wasm, $$(stat -c %s pkg/edgetoken_verify_bg.wasm) verify-only)"
 
 # Raw and gzip sizes of what a page or worker downloads, per entry.
@@ -135,10 +142,13 @@ release-check: pack
 test: setup build test-rust lint test-node test-issuer test-workerd test-browser test-e2e test-package release-check
 
 # The demo: the local issuer, the backend worker (workerd + D1) and the
-# page, in one process. ACCESS_TTL=5 gives 5-second access tokens.
+# page, in one process. ACCESS_TTL=5 gives 5-second access tokens;
+# ISSUER_PORT, BACKEND_PORT and DATA (the folder of its SQLite data) move it.
 ACCESS_TTL ?= 3600
+BACKEND_PORT ?= 8788
+DATA ?= www/data
 demo: build
-	node www/demo.mjs --port $(PORT) --access-ttl $(ACCESS_TTL)
+	node www/demo.mjs --port $(PORT) --issuer-port $(ISSUER_PORT) --backend-port $(BACKEND_PORT) --access-ttl $(ACCESS_TTL) --data $(DATA)
 
 # Only the token playground (paste a token and a JWKS).
 playground: build

@@ -82,6 +82,7 @@ async function render() {
     $('auto').checked = false;
     return;
   }
+  showExpiry(); // at once, not a tick later
   $('claims').textContent = JSON.stringify(claims, null, 2);
   $('welcome').textContent = `Signed in as ${claims.identifier}`;
   const login = JSON.parse(sessionStorage.getItem('demo.login') ?? 'null');
@@ -91,10 +92,11 @@ async function render() {
   $('backend-login').dataset.created = String(login?.created);
 }
 
-setInterval(() => {
+function showExpiry() {
   const t = session.tokens;
   if (t) $('expires').textContent = `${Math.max(0, Math.round((t.expires_at - Date.now()) / 1000))} s`;
-}, 250);
+}
+setInterval(showExpiry, 250);
 
 $('mailbox').href = `${config.issuer}/mailbox`;
 $('start').addEventListener('click', () => startSignIn().catch(showError));

@@ -1,7 +1,7 @@
 // The demo in one process: the local issuer, the backend worker in workerd
 // (with D1), and the page, all on 127.0.0.1. Ctrl-C stops everything.
 //
-//   node www/demo.mjs [--port 8080] [--access-ttl 5] [--data www/data]
+//   node www/demo.mjs [--port 8080] [--issuer-port 8790] [--backend-port 8788] [--access-ttl 5] [--data www/data]
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   };
   const demo = await startDemo({
     port: Number(arg('--port', 8080)),
+    issuerPort: Number(arg('--issuer-port', 8790)),
+    backendPort: Number(arg('--backend-port', 8788)),
     accessTtl: Number(arg('--access-ttl', 3600)),
     dataDir: arg('--data', fileURLToPath(new URL('./data', import.meta.url))),
   });

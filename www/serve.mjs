@@ -20,10 +20,10 @@ export const defaultMounts = [
   ['/', here],
 ];
 
-async function resolveFile(mounts, urlPath) {
+async function resolveFile(mounts, urlPath, index) {
   for (const [prefix, dir] of mounts) {
     if (!urlPath.startsWith(prefix)) continue;
-    const rel = decodeURIComponent(urlPath.slice(prefix.length)) || 'index.html';
+    const rel = decodeURIComponent(urlPath.slice(prefix.length)) || index;
     const file = path.resolve(dir, rel);
     if (file !== dir && !file.startsWith(dir + path.sep)) return null;
     try {
@@ -43,9 +43,9 @@ async function resolveFile(mounts, urlPath) {
 /**
  * Starts the server; resolves to `{ url, close }`. Port 0 picks a free port.
  * `json` maps paths to functions whose result is served as JSON (the
- * demo's /config.json).
+ * demo's /config.json); `index` is the page served at `/`.
  */
-export function startServer({ port = 0, host = '127.0.0.1', mounts = defaultMounts, json = {} } = {}) {
+export function startServer({ port = 0, host = '127.0.0.1', mounts = defaultMounts, json = {}, index = 'index.html' } = {}) {
   const server = http.createServer(async (req, res) => {
     const dynamic = json[new URL(req.url, 'http://x').pathname];
     if (dynamic && req.method === 'GET') {
@@ -54,7 +54,7 @@ export function startServer({ port = 0, host = '127.0.0.1', mounts = defaultMoun
     }
     let file = null;
     try {
-      file = await resolveFile(mounts, new URL(req.url, 'http://x').pathname);
+      file = await resolveFile(mounts, new URL(req.url, 'http://x').pathname, index);
     } catch {
       file = null;
     }
@@ -85,8 +85,9 @@ export function startServer({ port = 0, host = '127.0.0.1', mounts = defaultMoun
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--port');
   const port = Number(i > 0 ? process.argv[i + 1] : process.env.PORT ?? 8080);
-  const { url, close } = await startServer({ port });
-  console.log(`edgetoken playground: open ${url}playground.html  (Ctrl-C stops it)`);
+  // (the demo page needs the demo's issuer and backend: here, the playground is the page)
+  const { url, close } = await startServer({ port, index: 'playground.html' });
+  console.log(`edgetoken playground: open ${url}  (Ctrl-C stops it)`);
   const stop = () => close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -53,8 +53,42 @@ async function signIn(identifier, { type = 'EMAIL', method = 'OTP' } = {}) {
     await page.goto((await mail(identifier)).link);
   }
   await page.waitForSelector('body[data-state="signed-in"][data-ready="true"]');
+  // the expiry shows as soon as the page says signed in, never "?"
+  assert.match(await page.textContent('#expires'), /^\d+ s$/);
   return JSON.parse(await page.evaluate(() => sessionStorage.getItem('demo.login')));
 }
+
+test('the dev mailbox keeps a long address in its cell, the code and the time on one line each', async () => {
+  const long = `a.very.long.address.${'x'.repeat(60)}@example.com`;
+  await fetch(`${demo.issuer.url}/app/api/start`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ api_key: 'demo-api-key', identifier: long, type: 'EMAIL', auth_method: 'OTP' }) });
+  const box = await browser.newPage();
+  try {
+    await box.setViewportSize({ width: 900, height: 700 });
+    await box.goto(`${demo.issuer.url}/mailbox`);
+    const lines = await box.evaluate(() => {
+      const row = document.querySelector('tbody tr');
+      const height = (el) => el.getBoundingClientRect().height;
+      const line = parseFloat(getComputedStyle(row.querySelector('td.what code')).lineHeight) || 20;
+      return { code: height(row.querySelector('td.what code')) / line, at: height(row.querySelector('td.at')) / line,
+        fits: document.querySelector('table').getBoundingClientRect().right <= document.querySelector('main').getBoundingClientRect().right + 1 };
+    });
+    assert.ok(lines.code < 1.6 && lines.fits, JSON.stringify(lines));
+  } finally {
+    await box.close();
+  }
+});
+
+test('make playground serves the playground at /', async () => {
+  const { startServer } = await import('../../www/serve.mjs');
+  const server = await startServer({ index: 'playground.html' });
+  try {
+    const html = await (await fetch(server.url)).text();
+    assert.match(html, /<title>edgetoken playground/);
+  } finally {
+    await server.close();
+  }
+});
 
 async function signOut() {
   await page.click('#logout');
@@ -115,7 +149,14 @@ test('forged, other-API-key and expired tokens get 401 with their code', async (
     .then(async (r) => [r.status, (await r.json()).error]);
   const good = await page.evaluate(() => JSON.parse(sessionStorage.getItem('edgetoken.session')).access_token);
   assert.equal((await api(good))[0], 200);
-  assert.deepEqual(await api(null), [401, 'ERR_MISSING_BEARER_TOKEN']);
+  // the library's codes and RFC 6750's answers (edgetoken's unauthorized())
+  assert.deepEqual(await api(null), [401, 'ERR_BEARER_TOKEN_MISSING']);
+  const missing = await fetch(`${demo.backendUrl}/api/me`);
+  assert.equal(missing.headers.get('www-authenticate'), 'Bearer');
+  const malformed = await fetch(`${demo.backendUrl}/api/me`, { headers: { authorization: 'Basic abc' } });
+  assert.deepEqual([malformed.status, (await malformed.json()).error], [401, 'ERR_BEARER_TOKEN_MISSING']);
+  const expiredAnswer = await fetch(`${demo.backendUrl}/api/me`, { headers: { authorization: 'Bearer not.a.token' } });
+  assert.match(expiredAnswer.headers.get('www-authenticate') ?? '', /^Bearer error="invalid_token"/);
   // forged: the same claims signed by a key the issuer never published
   const { privateKey } = await jose.generateKeyPair('ES256');
   const [h, p] = good.split('.');

@@ -135,6 +135,39 @@ test('a plain page with <script type="module"> and no bundler', async () => {
   assert.deepEqual(await servePage(plainPage()), both());
 });
 
+test('the README\'s plain page: exactly the files it says to copy, side by side, make a working page', async () => {
+  const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### A plain page, no bundler'), readme.indexOf('### Node (ESM and CommonJS)'));
+  const listed = section.slice(section.indexOf('copy these side by side')).split('With an import map')[0];
+  const files = [...listed.matchAll(/`([\w.-]+\.(?:js|wasm))`/g)].map((m) => m[1]);
+  // they are what browser.js loads, no more and no less
+  const installed = path.join(project('plain-copy'), 'node_modules', 'edgetoken');
+  const closure = new Set();
+  const todo = ['browser.js'];
+  while (todo.length) {
+    const f = todo.pop();
+    if (closure.has(f)) continue;
+    closure.add(f);
+    const text = readFileSync(path.join(installed, f), 'utf8');
+    for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"]\.\/([^'"]+)['"]/g)) todo.push(m[1]);
+    for (const m of text.matchAll(/new URL\(['"]\.\/([^'"]+)['"]/g)) closure.add(m[1]);
+  }
+  assert.deepEqual([...files].sort(), [...closure].sort());
+  // copied alone into a folder, they serve a page that verifies
+  const dir = path.join(work, 'plain-copied');
+  mkdirSync(path.join(dir, 'lib'), { recursive: true });
+  for (const f of files) cpSync(path.join(installed, f), path.join(dir, 'lib', f));
+  cpSync(new URL('./fixtures/check.mjs', import.meta.url), path.join(dir, 'check.mjs'));
+  writeFileSync(path.join(dir, 'fixture.json'), JSON.stringify(fixture));
+  writeFileSync(path.join(dir, 'index.html'), `<!doctype html><script type="module">
+    import * as lib from '/lib/browser.js';
+    import { check } from '/check.mjs';
+    const fixture = await (await fetch('/fixture.json')).json();
+    window.result = { full: await check(lib, fixture) };
+  </script>`);
+  assert.deepEqual(await servePage(dir), { full: expected() });
+});
+
 test('a server that sends the wasm without application/wasm: compiled from its bytes instead', async () => {
   const served = [];
   const octetStream = (page) => page.route('**/*.wasm', async (route) => {

@@ -5,8 +5,10 @@
 //   GET  /api/me   Authorization: Bearer <access token> → { user, token }
 //
 // Failures are 401 (400 for a malformed request) with { error: <code> }:
-// the code says what failed, and nothing more about a signature.
-import { cotter } from 'edgetoken';
+// the code says what failed, and nothing more about a signature. /api/me
+// answers as RFC 6750 says, with edgetoken's unauthorized() (and its
+// WWW-Authenticate).
+import { cotter, unauthorized, verifyRequest } from 'edgetoken';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS users (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -45,12 +47,6 @@ async function verifyAccess(token) {
   return payload;
 }
 
-function bearer(request) {
-  const auth = request.headers.get('authorization') ?? '';
-  const m = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(auth);
-  if (!m) throw new Refusal(401, 'ERR_MISSING_BEARER_TOKEN');
-  return m[1];
-}
 
 const userJson = (row) => row && {
   id: row.id, identifier: row.identifier, identifier_type: row.identifier_type,
@@ -92,7 +88,9 @@ async function login(request, env) {
 }
 
 async function me(request, env) {
-  const claims = await verifyAccess(bearer(request));
+  // the bearer token (ERR_BEARER_TOKEN_MISSING / _MALFORMED otherwise), then Cotter's checks
+  const { token } = await verifyRequest(request, issuer.jwks, { issuer: issuer.issuer, audience: issuer.audience });
+  const claims = await verifyAccess(token);
   const row = await env.DB.prepare('SELECT * FROM users WHERE identifier = ?1').bind(claims.identifier ?? '').first();
   if (!row) throw new Refusal(401, 'ERR_UNKNOWN_USER');
   return {
@@ -116,8 +114,18 @@ export default {
     try {
       let body;
       if (request.method === 'POST' && pathname === '/login') body = await login(request, env);
-      else if (request.method === 'GET' && pathname === '/api/me') body = await me(request, env);
-      else return Response.json({ error: 'ERR_NOT_FOUND' }, { status: 404, headers });
+      else if (request.method === 'GET' && pathname === '/api/me') {
+        try {
+          body = await me(request, env);
+        } catch (e) {
+          if (typeof e?.code !== 'string' || !e.code.startsWith('ERR_')) throw e;
+          // RFC 6750's answer, with this worker's CORS headers
+          const refused = unauthorized(e);
+          for (const [k, v] of Object.entries(headers)) refused.headers.set(k, v);
+          refused.headers.append('access-control-expose-headers', 'www-authenticate');
+          return refused;
+        }
+      } else return Response.json({ error: 'ERR_NOT_FOUND' }, { status: 404, headers });
       return Response.json(body, { headers });
     } catch (e) {
       if (e instanceof Refusal) return Response.json({ error: e.code }, { status: e.status, headers });

@@ -10,11 +10,12 @@ input{width:100%;box-sizing:border-box;font:inherit;padding:10px;border:1px soli
 button{margin-top:16px;width:100%;font:inherit;padding:10px;border:0;border-radius:8px;background:#5b3df5;color:#fff;cursor:pointer}
 .err{color:#b3261e;background:#fdecea;border-radius:8px;padding:8px 10px}.dev{font-size:13px;margin-top:18px}
 table{width:100%;border-collapse:collapse;font-size:14px}td,th{text-align:left;padding:6px;border-bottom:1px solid #eee}
-code{font-size:13px;word-break:break-all}`;
+code{font-size:13px;word-break:break-all}
+main.wide{max-width:760px}td.to{word-break:break-all}td.what,td.at{white-space:nowrap}td.what code{word-break:normal}`;
 
-const page = (title, body) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+const page = (title, body, cls = '') => `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>
-<style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+<style>${STYLE}</style></head><body><main${cls ? ` class="${cls}"` : ''}>${body}</main></body></html>`;
 
 const hidden = (q, names) => names.map((n) => `<input type="hidden" name="${n}" value="${esc(q[n])}">`).join('');
 
@@ -50,8 +51,9 @@ export function messagePage(title, html) {
 
 /** The dev mailbox: every code and link the issuer "sent". */
 export function mailboxPage(rows) {
-  const list = rows.map((r) => `<tr><td>${esc(r.to_addr)}</td><td>${r.otp ? `<code class="otp">${esc(r.otp)}</code>` : ''}
-${r.link ? `<a class="magic" href="${esc(r.link)}">open magic link</a>` : ''}</td><td>${esc(new Date(r.created_at * 1000).toISOString().replace('T', ' ').slice(0, 19))}</td></tr>`).join('');
+  // (a long address wraps in its own cell; the code and the time never do)
+  const list = rows.map((r) => `<tr><td class="to">${esc(r.to_addr)}</td><td class="what">${r.otp ? `<code class="otp">${esc(r.otp)}</code>` : ''}
+${r.link ? `<a class="magic" href="${esc(r.link)}">open magic link</a>` : ''}</td><td class="at">${esc(new Date(r.created_at * 1000).toISOString().replace('T', ' ').slice(0, 19))}</td></tr>`).join('');
   return page('Dev mailbox', `<h1>Dev mailbox</h1><p>What the local issuer would have sent. Newest first.</p>
-<table><thead><tr><th>To</th><th>Code / link</th><th>At</th></tr></thead><tbody>${list || '<tr><td colspan="3">Nothing yet.</td></tr>'}</tbody></table>`);
+<table><thead><tr><th>To</th><th>Code / link</th><th>At</th></tr></thead><tbody>${list || '<tr><td colspan="3">Nothing yet.</td></tr>'}</tbody></table>`, 'wide');
 }
