@@ -143,12 +143,15 @@ test: setup build test-rust lint test-node test-issuer test-workerd test-browser
 
 # The demo: the local issuer, the backend worker (workerd + D1) and the
 # page, in one process. ACCESS_TTL=5 gives 5-second access tokens;
-# ISSUER_PORT, BACKEND_PORT and DATA (the folder of its SQLite data) move it.
+# ISSUER_PORT, BACKEND_PORT and DATA (the folder of its SQLite data) move it;
+# BACKEND=express runs Cotter's Express backend example instead of the worker.
 ACCESS_TTL ?= 3600
 BACKEND_PORT ?= 8788
+BACKEND ?= worker
 DATA ?= www/data
 demo: build
-	node www/demo.mjs --port $(PORT) --issuer-port $(ISSUER_PORT) --backend-port $(BACKEND_PORT) --access-ttl $(ACCESS_TTL) --data $(DATA)
+	node www/demo.mjs --port $(PORT) --issuer-port $(ISSUER_PORT) --backend-port $(BACKEND_PORT) --backend $(BACKEND) \
+	  --access-ttl $(ACCESS_TTL) --data $(DATA)
 
 # Only the token playground (paste a token and a JWKS).
 playground: build

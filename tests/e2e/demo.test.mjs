@@ -21,7 +21,8 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'demo-'));
 mkdirSync('test-results', { recursive: true });
 
 before(async () => {
-  demo = await startDemo({ port: 0, issuerPort: 0, backendPort: 0, accessTtl: ACCESS_TTL, dataDir });
+  // the worker backend, or Cotter's Express example (tests/e2e/express.test.mjs)
+  demo = await startDemo({ port: 0, issuerPort: 0, backendPort: 0, accessTtl: ACCESS_TTL, dataDir, backendKind: process.env.DEMO_BACKEND ?? 'worker' });
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -34,7 +35,7 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const userCount = async () => (await (await demo.backend.getD1Database('DB')).prepare('SELECT COUNT(*) AS n FROM users').first()).n;
+const userCount = () => demo.userCount();
 const mail = async (to) => (await (await fetch(`${demo.issuer.url}/mailbox.json?to=${encodeURIComponent(to)}`)).json())[0];
 
 async function signIn(identifier, { type = 'EMAIL', method = 'OTP' } = {}) {
