@@ -12,7 +12,7 @@ VERSION := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"$$
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8080
 
-.PHONY: all setup setup-rust setup-browser setup-node build size pack bench test test-rust lint test-node test-browser test-workerd test-issuer test-e2e test-package release-check issuer demo playground clean
+.PHONY: all setup setup-rust setup-browser setup-node build size pack bench test test-rust lint test-node test-browser test-workerd test-issuer test-e2e test-package release-check docs issuer demo playground clean
 
 all: build
 
@@ -88,6 +88,10 @@ size: build
 bench: build setup-browser
 	node bench/run.mjs
 
+# The API reference from the package's TypeScript declarations (typedoc).
+docs: build
+	node_modules/.bin/typedoc
+
 # The tarball users install: dist/edgetoken-VERSION.tgz.
 pack: build
 	mkdir -p dist && rm -f dist/*.tgz
@@ -130,13 +134,16 @@ test-e2e: build setup-browser
 
 # Everything a release needs, without publishing anything: the npm
 # tarball's exact file list, `cargo package` of both crates (built from
-# their packaged sources), docs with warnings denied, the licences and the
-# changelog in every artefact, and one version everywhere.
+# their packaged sources), the Rust docs and the TypeScript API reference
+# (typedoc, into target/api-docs: a public item without a doc comment, or
+# a broken link, fails the build), the licences and the changelog in every
+# artefact, and one version everywhere.
 release-check: pack
 	rm -rf target/package
 	cargo package --workspace --quiet --allow-dirty
 	test -f target/package/edgetoken-$(VERSION).crate && test -f target/package/edgetoken-es256-$(VERSION).crate
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
+	node_modules/.bin/typedoc --logLevel Warn
 	node --test --test-reporter=spec tests/release/
 
 test: setup build test-rust lint test-node test-issuer test-workerd test-browser test-e2e test-package release-check

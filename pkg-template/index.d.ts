@@ -122,7 +122,9 @@ export interface RemoteJWKSet {
   reload(): Promise<void>;
   /** A copy of the cached JWK Set; undefined before the first fetch (jose's `jwks()`). */
   jwks(): JSONWebKeySet | undefined;
+  /** The cached set as a JSON-safe snapshot, for another isolate (KV, say); undefined before the first fetch. */
   exportCache(): JWKSCacheSnapshot | undefined;
+  /** Adopts a snapshot of `exportCache()`, keeping its expiry, unless a newer set is cached. */
   importCache(snapshot: JWKSCacheSnapshot): void;
   /** Releases the set's wasm memory now; any later use is `Disposed`. Also `[Symbol.dispose]`. */
   dispose(): void;
@@ -149,6 +151,7 @@ export interface Provider {
   readonly audience: string;
   readonly tokenEndpoint: string;
   readonly jwks: RemoteJWKSet;
+  /** `jwtVerify` with the provider's key set, issuer and audience (Cotter: the API key id; OpenID Connect: the client id). */
   verify<P = JWTPayload>(token: string | Uint8Array, options?: JWTVerifyOptions): Promise<JWTVerifyResult<P>>;
 }
 
@@ -172,13 +175,22 @@ export interface OIDCProvider extends Provider {
  */
 export function oidc(options: { issuer: string; clientId: string; accessToken?: { audience: string | string[]; issuer?: string } } & RemoteJWKSetOptions): Promise<OIDCProvider>;
 
+/** A storage a session keeps its tokens in; its calls may be async (KV, a file). */
+export interface SessionStorageAdapter {
+  /** The stored value of `key`, or null. */
+  get(key: string): string | null | Promise<string | null>;
+  /** Stores `value` under `key`. */
+  set(key: string, value: string): void | Promise<void>;
+  /** Removes `key`. */
+  remove(key: string): void | Promise<void>;
+}
 /** Where a session keeps its tokens. */
 export type SessionStorageOption =
   | 'memory'
   | 'sessionStorage'
   /** Readable by any script on the origin: an XSS can take the refresh token. */
   | 'localStorage'
-  | { get(key: string): string | null | Promise<string | null>; set(key: string, value: string): void | Promise<void>; remove(key: string): void | Promise<void> };
+  | SessionStorageAdapter;
 
 /** Options of `createSession`. */
 export interface SessionOptions {
@@ -223,7 +235,9 @@ export interface Session extends EventTarget {
   getAccessToken(): Promise<string>;
   /** The ID token's claims, or null. */
   getIdTokenClaims<P = JWTPayload>(): Promise<(P & JWTPayload) | null>;
+  /** Refreshes now, shared with any refresh under way. */
   refresh(): Promise<void>;
+  /** Clears the session in every tab and tells the issuer (Cotter's logout, or RFC 7009 revocation), best effort. */
   logout(): Promise<void>;
   /** Stops timers and listeners; every later call rejects with `Disposed`. */
   dispose(): void;
@@ -317,7 +331,8 @@ export interface LoginOptions {
  * const { tokens, payload } = await loginWithEmailLink(API_KEY_ID, 8080, { tokenFile: 'tokens.json' });
  */
 export function login(options: LoginOptions): Promise<{ tokens: SessionTokens; payload?: CotterAuthPayload; session: Session }>;
-type CotterLogin = (apiKeyId: string, port?: number, options?: Omit<LoginOptions, 'provider' | 'port' | 'type' | 'authMethod'> & { baseUrl?: string; appUrl?: string; issuer?: string })
+/** Node only. One of Cotter's Python SDK login methods: `(apiKeyId, port, options)`. */
+export type CotterLogin = (apiKeyId: string, port?: number, options?: Omit<LoginOptions, 'provider' | 'port' | 'type' | 'authMethod'> & { baseUrl?: string; appUrl?: string; issuer?: string })
   => Promise<{ tokens: SessionTokens; payload?: CotterAuthPayload; session: Session }>;
 /** Node only. Cotter's `login_with_email_link(api_key, port)`. */
 export const loginWithEmailLink: CotterLogin;
@@ -328,7 +343,7 @@ export const loginWithPhoneLink: CotterLogin;
 /** Node only. Cotter's `login_with_phone_otp(api_key, port)`. */
 export const loginWithPhoneOtp: CotterLogin;
 /** Node only. A session storage over a token file (0600, atomic; foreign files left alone). */
-export function fileStorage(file: string): Exclude<SessionStorageOption, string>;
+export function fileStorage(file: string): SessionStorageAdapter;
 /** Node only. Cotter's `get_token_from_file`: the file's tokens, refreshed (by one process at a time) when due. */
 export function getTokenFromFile(file: string, options: { provider: Provider; leeway?: number }): Promise<SessionTokens>;
 /** Cotter's `validate_access_token`: the claims of a valid access token of `provider`. */

@@ -63,6 +63,13 @@ export interface KeySet {
 
 /** A key set and options bound once; repeat tokens skip the signature. */
 export interface Verifier {
+  /**
+   * Answers like `jwtVerify` with the bound key set and options.
+   *
+   * @example
+   * const verifier = createVerifier(createLocalJWKSet(jwks), { issuer, audience });
+   * const { payload } = await verifier.verify(token);
+   */
   verify<P = JWTPayload>(token: string | Uint8Array): Promise<JWTVerifyResult<P>>;
   /** Releases the verifier's wasm memory now; any later use is `Disposed`. Also `[Symbol.dispose]`. */
   dispose(): void;
@@ -72,8 +79,14 @@ export interface Verifier {
 export function createVerifier(keySet: KeySet, options?: JWTVerifyOptions): Verifier;
 
 /** A request with headers: a Fetch `Request`, or Node's `IncomingMessage`. */
+/** A Fetch `Request`'s headers (workers, browsers). */
+export interface FetchHeadersLike {
+  /** The header's value, or null. */
+  get(name: string): string | null;
+}
+/** A request whose `Authorization` header `verifyRequest` reads: a Fetch `Request` or a Node `IncomingMessage`. */
 export type RequestLike =
-  | { headers: { get(name: string): string | null } }
+  | { headers: FetchHeadersLike }
   | { headers: Record<string, string | string[] | undefined> };
 
 /** Reads `Authorization: Bearer` and verifies the token. */
