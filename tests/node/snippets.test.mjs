@@ -26,7 +26,7 @@ const HOW = {
   '// src/auth.js': 'node',
   '// ESM (a .mjs file, or "type": "module"): top-level await works': 'node',
   "const { jwtVerify, createRemoteJWKSet } = require('edgetoken');": 'cjs',
-  '// src/index.js': 'elsewhere: a worker; tests/package bundles one the same way and runs it in workerd',
+  '// src/index.js': 'elsewhere: a worker; tests/package/package.test.mjs bundles this very snippet and runs it in workerd',
   "import { discover, createRemoteJWKSet, jwtVerify } from 'edgetoken';": 'node',
   "import { createSession, cotter, oidc, isSignInCallback } from 'edgetoken';": 'elsewhere: a page; tests/browser/signin.test.mjs runs this flow in Chromium',
   "import { loginWithEmailLink, getTokenFromFile, cotter } from 'edgetoken';": 'elsewhere: a person signs in; tests/browser/cli-login.test.mjs plays one in Chromium',

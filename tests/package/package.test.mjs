@@ -255,3 +255,44 @@ test('the edgetoken command through npx: --help, decode, verify against a JWKS U
     await jwks.close();
   }
 });
+
+test('the README\'s worker, as written (src/index.js and its wrangler.toml vars), bundled as wrangler does, in workerd', async () => {
+  const { startIssuer } = await import('../../www/issuer/server.mjs');
+  const { signInInPage } = await import('../support/issuer-client.mjs');
+  const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+  const code = readme.match(/```js\n(\/\/ src\/index\.js\n[\s\S]*?)```/)[1];
+  const toml = readme.match(/```toml\n# wrangler\.toml\n([\s\S]*?)```/)[1];
+  const vars = Object.fromEntries([...toml.split('[vars]')[1].matchAll(/^(\w+) = "([^"]*)"$/gm)].map((m) => [m[1], m[2]]));
+  const iss = await startIssuer({ apiKeys: [vars.API_KEY_ID], issuer: vars.ISSUER });
+  try {
+    const dir = project('readme-worker', { 'src/index.js': code });
+    const out = path.join(dir, 'dist');
+    execFileSync(bin('esbuild'), ['src/index.js', '--bundle', '--format=esm', '--platform=neutral', '--main-fields=module,main',
+      '--conditions=workerd,worker,browser', '--external:*.wasm', `--outfile=${path.join(out, 'index.js')}`, '--log-level=warning'], { cwd: dir, stdio: 'pipe' });
+    cpSync(path.join(dir, 'node_modules', 'edgetoken', 'edgetoken_bg.wasm'), path.join(out, 'edgetoken_bg.wasm'));
+    const mf = new Miniflare({
+      compatibilityDate: '2025-09-01',
+      modules: true,
+      modulesRoot: out,
+      scriptPath: path.join(out, 'index.js'),
+      modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'], fallthrough: true }],
+      bindings: vars,
+      // the issuer's host, answered by the local issuer
+      outboundService: (request) => fetch(request.url.replace(vars.ISSUER, iss.url), { method: request.method, headers: request.headers }),
+    });
+    try {
+      const token = (await signInInPage(iss.url, { apiKey: vars.API_KEY_ID, identifier: 'worker@example.com' })).oauth_token.access_token;
+      const ok = await mf.dispatchFetch('http://api/', { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(ok.status, 200);
+      assert.ok((await ok.json()).sub);
+      const none = await mf.dispatchFetch('http://api/');
+      assert.equal(none.status, 401);
+      assert.equal(none.headers.get('www-authenticate'), 'Bearer realm="api"');
+      assert.equal((await none.json()).error, 'ERR_BEARER_TOKEN_MISSING');
+    } finally {
+      await mf.dispose();
+    }
+  } finally {
+    await iss.close();
+  }
+});
