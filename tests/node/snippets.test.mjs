@@ -28,7 +28,7 @@ const HOW = {
   "const { jwtVerify, createRemoteJWKSet } = require('edgetoken');": 'cjs',
   '// src/index.js': 'elsewhere: a worker; tests/package/package.test.mjs bundles this very snippet and runs it in workerd',
   "import { discover, createRemoteJWKSet, jwtVerify } from 'edgetoken';": 'node',
-  "import { createSession, cotter, oidc, isSignInCallback } from 'edgetoken';": 'elsewhere: a page; tests/browser/signin.test.mjs runs this flow in Chromium',
+  "import { createSession, cotter, oidc, isSignInCallback } from 'edgetoken';": 'elsewhere: a page; tests/browser/snippets.test.mjs runs this very snippet in Chromium',
   "import { loginWithEmailLink, getTokenFromFile, cotter } from 'edgetoken';": 'elsewhere: a person signs in; tests/browser/cli-login.test.mjs plays one in Chromium',
   "import { createSession, cotter } from 'edgetoken';": 'elsewhere: a page with a signed-in user; tests/e2e runs the demo, which does this',
 };
