@@ -30,7 +30,7 @@ const HOW = {
   "import { discover, createRemoteJWKSet, jwtVerify } from 'edgetoken';": 'node',
   "import { createSession, cotter, oidc, isSignInCallback } from 'edgetoken';": 'elsewhere: a page; tests/browser/snippets.test.mjs runs this very snippet in Chromium',
   "import { loginWithEmailLink, getTokenFromFile, cotter } from 'edgetoken';": 'elsewhere: a person signs in; tests/browser/cli-login.test.mjs plays one in Chromium',
-  "import { createSession, cotter } from 'edgetoken';": 'elsewhere: a page with a signed-in user; tests/e2e runs the demo, which does this',
+  "import { createSession, cotter } from 'edgetoken';": 'node',
 };
 
 function snippets() {
@@ -42,6 +42,7 @@ function snippets() {
   return found;
 }
 
+const backendCalls = [];
 let cotterIssuer;
 let oidcIssuer;
 const realFetch = globalThis.fetch;
@@ -53,6 +54,11 @@ before(async () => {
   const hosts = { 'https://www.cotter.app': cotterIssuer.url, 'https://id.example.com': oidcIssuer.url };
   globalThis.fetch = (input, init) => {
     const url = typeof input === 'string' || input instanceof URL ? String(input) : input.url;
+    // the page's own backend (a relative URL): answered here, and recorded
+    if (url.startsWith('/')) {
+      backendCalls.push({ url, authorization: new Headers(init?.headers).get('authorization') });
+      return Promise.resolve(Response.json({ ok: true }));
+    }
     const origin = new URL(url).origin;
     if (!hosts[origin]) return realFetch(input, init);
     const local = url.replace(origin, hosts[origin]);
@@ -85,7 +91,10 @@ test('the Node snippets run as written, against local issuers standing in for th
     const given = {
       token: (discovers ? idPayload : payload).oauth_token.access_token,
       API_KEY_ID, CLIENT_ID: API_KEY_ID, ISSUER: 'https://www.cotter.app', JWKS: jwks,
+      authPayload: await signInInPage(cotterIssuer.url, { apiKey: API_KEY_ID, identifier: 'snippet@example.com' }),
+      showLogin: () => {},
     };
+    backendCalls.length = 0;
     const names = Object.keys(given).filter((k) => !new RegExp(`\\b(?:const|let|function)\\s+\\{?[^=]*\\b${k}\\b`).test(s.code));
     globalThis.snippetGiven = given;
     const prelude = `const { ${names.join(', ')} } = globalThis.snippetGiven;\n`;
@@ -101,6 +110,9 @@ test('the Node snippets run as written, against local issuers standing in for th
       const result = globalThis.snippetResult;
       assert.ok(result === 'ran' || result.sub, `${s.first}: ${JSON.stringify(result)}`);
       if (result !== 'ran') assert.equal(result.identifier, 'snippet@example.com');
+      // a snippet that calls its backend sends the session's access token
+      if (s.code.includes("fetch('/")) assert.ok(backendCalls.length >= 1, `${s.first}: called its backend`);
+      for (const call of backendCalls) assert.match(call.authorization ?? '', /^Bearer ey/, `${s.first}: ${call.url}`);
     } else {
       const file = path.join(out, `snippet-${n}.cjs`);
       writeFileSync(file, `${prelude}${code}\nmodule.exports = { check };\n`);
@@ -108,5 +120,5 @@ test('the Node snippets run as written, against local issuers standing in for th
       assert.equal((await check(given.token)).identifier, 'snippet@example.com', s.first);
     }
   }
-  assert.equal(n, 5, 'five snippets run here');
+  assert.equal(n, 6, 'six snippets run here');
 });
