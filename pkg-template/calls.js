@@ -67,6 +67,16 @@ export function disposable(obj, dispose) {
   return Object.freeze(obj);
 }
 
+/**
+ * The tokens of a stored session value (the JSON the core writes) as a
+ * session answers them: `{ access_token, id_token, refresh_token,
+ * expires_at (ms), sub }`.
+ */
+export function tokensOf(stored) {
+  const s = JSON.parse(stored);
+  return { access_token: s.access_token, id_token: s.id_token, refresh_token: s.refresh_token, expires_at: Math.round(s.expires_at * 1000), sub: s.sub };
+}
+
 /** Throws `e` as its class. */
 export function rethrow(e) {
   throw toClass(e);

@@ -15,6 +15,7 @@ import {
 import { cotter } from './api.js';
 import { createSession } from './session.js';
 import { finishSignIn, isSignInCallback, prepareSignIn } from './signin.js';
+import { tokensOf } from './calls.js';
 
 const SUCCESS_HTML = `<!doctype html><meta charset="utf-8"><title>Signed in</title>
 <body style="font:16px system-ui,sans-serif;margin:4em auto;max-width:32em;text-align:center">
@@ -179,11 +180,6 @@ async function readTokens(file) {
     throw new TokenFileInvalid(`${file} is not an edgetoken token file (${e.message}); it was left as it is`);
   }
 }
-
-const tokensOf = (stored) => {
-  const s = JSON.parse(stored);
-  return { access_token: s.access_token, id_token: s.id_token, refresh_token: s.refresh_token, expires_at: Math.round(s.expires_at * 1000), sub: s.sub };
-};
 
 // Runs `fn` holding `${file}.lock` (created exclusively; one left by a
 // process that died is taken over after `stale` ms). `TokenFileLocked`

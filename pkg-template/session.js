@@ -8,7 +8,7 @@ import { Disposed, OptionsInvalid } from './errors.js';
 import {
   NotSignedIn, TokensInvalid, SessionStorageCorrupt, SessionStorageFailed, RefreshFailed, SignInStateMismatch,
 } from './errors-remote.js';
-import { toClass } from './calls.js';
+import { toClass, tokensOf } from './calls.js';
 import { finishSignIn, prepareSignIn } from './signin.js';
 
 // Pending sign-ins, by state, where every tab of the origin finds them (a
@@ -275,9 +275,7 @@ class Session extends EventTarget {
 
   /** The current tokens `{ access_token, id_token, refresh_token, expires_at (ms), sub }`, or null. */
   get tokens() {
-    if (!this.#stored) return null;
-    const s = JSON.parse(this.#stored);
-    return { access_token: s.access_token, id_token: s.id_token, refresh_token: s.refresh_token, expires_at: Math.round(s.expires_at * 1000), sub: s.sub };
+    return this.#stored ? tokensOf(this.#stored) : null;
   }
 
   // Verifies tokens from the issuer and answers `{ accessExp, sub }`. For

@@ -315,9 +315,15 @@ impl JwksCache {
     /// repeat tokens alone keep the set recovering; it then calls
     /// [`refresh_started`](Self::refresh_started) and fetches.
     pub fn refresh_due(&self, now: f64) -> bool {
-        let stale = self.current.as_ref().is_some_and(|c| now >= c.snapshot.expires_at);
-        let recently_started = self.refresh_started.is_some_and(|t| now < t + self.backoff(now));
-        stale && self.usable(now) && !self.backing_off(now) && !recently_started
+        // (asked on every repeat token: fresh keys answer at the first test)
+        self.serving_stale(now)
+            && !self.backing_off(now)
+            && !self.refresh_started.is_some_and(|t| now < t + self.backoff(now))
+    }
+
+    // Keys past their max-age, still served through an outage.
+    fn serving_stale(&self, now: f64) -> bool {
+        !self.fresh(now) && self.usable(now)
     }
 
     /// Forgets freshness so the next `plan` fetches (jose's `reload()`
@@ -366,14 +372,7 @@ impl JwksCache {
 
     /// The state, for inspection.
     pub fn state(&self, now: f64) -> CacheState {
-        let serving_stale = match &self.current {
-            Some(c) => {
-                !self.fresh(now)
-                    && self.failure.as_ref().is_some_and(|f| f.at >= c.snapshot.fetched_at)
-                    && self.within_grace(c, now)
-            }
-            None => false,
-        };
+        let serving_stale = self.serving_stale(now);
         CacheState {
             fresh: self.fresh(now),
             cooling_down: self.cooling_down(now),

@@ -147,12 +147,14 @@ pub struct RemoteOptions {
 
 #[cfg(feature = "remote")]
 fn millis(options: &JsValue, option: &'static str) -> Result<Option<f64>, OptionsError> {
-    match get(options, option) {
-        None => Ok(None),
-        Some(v) => match v.as_f64() {
-            Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(Some(ms)),
-            _ => Err(bad(option, "must be a non-negative number of milliseconds")),
-        },
+    get(options, option).map(|v| millis_of(&v, option)).transpose()
+}
+
+#[cfg(feature = "remote")]
+fn millis_of(v: &JsValue, option: &'static str) -> Result<f64, OptionsError> {
+    match v.as_f64() {
+        Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(ms),
+        _ => Err(bad(option, "must be a non-negative number of milliseconds")),
     }
 }
 
@@ -169,11 +171,10 @@ pub fn remote_options(options: &JsValue) -> Result<RemoteOptions, OptionsError> 
         return Err(bad("options", "must be an object"));
     }
     let secs = |ms: f64| ms / 1000.0;
-    match get(options, "cacheMaxAge").map(|v| v.as_f64()) {
-        // as in jose: keys that never go stale
-        Some(Some(ms)) if ms == f64::INFINITY => policy.cache_max_age = f64::INFINITY,
-        Some(_) => policy.cache_max_age = secs(millis(options, "cacheMaxAge")?.unwrap_or_default()),
-        None => {}
+    // (read once: a getter runs once)
+    if let Some(v) = get(options, "cacheMaxAge") {
+        // as in jose, Infinity: keys that never go stale
+        policy.cache_max_age = if v.as_f64() == Some(f64::INFINITY) { f64::INFINITY } else { secs(millis_of(&v, "cacheMaxAge")?) };
     }
     if let Some(ms) = millis(options, "cooldownDuration")? {
         policy.cooldown = secs(ms);

@@ -140,9 +140,15 @@ impl Remote {
     /// workerd: waits (on this request's own timers) for another request's
     /// fetch to complete; fetches itself if none is under way, or if it
     /// takes longer than the timeout.
+    /// How long a fetch under way is waited for (or counted as under way):
+    /// its timeout, and a second.
+    fn fetch_limit(&self) -> f64 {
+        f64::from(self.timeout_ms) / 1000.0 + 1.0
+    }
+
     async fn fetch_unshared(self: &Rc<Self>) {
         let seen = self.completed.get();
-        let limit = f64::from(self.timeout_ms) / 1000.0 + 1.0;
+        let limit = self.fetch_limit();
         while let Some(since) = self.fetching_since.get() {
             if now() - since > limit {
                 break;
@@ -216,8 +222,7 @@ impl Remote {
 
     /// Whether a fetch is under way (jose's `reloading`).
     fn reloading(&self) -> bool {
-        let limit = f64::from(self.timeout_ms) / 1000.0 + 1.0;
-        self.fetching_since.get().is_some_and(|since| now() - since <= limit)
+        self.fetching_since.get().is_some_and(|since| now() - since <= self.fetch_limit())
     }
 
     async fn key_for(self: Rc<Self>, kid: Option<String>) -> Result<Jwk, Error> {

@@ -15,6 +15,7 @@ import {
 } from 'edgetoken';
 import { newKey, joseJwt, now } from '../support/tokens.mjs';
 import { startJwksServer } from '../support/jwks-server.mjs';
+import { codeOf } from '../support/codes.mjs';
 import { startIssuer } from '../../www/issuer/server.mjs';
 import { signInInPage } from '../support/issuer-client.mjs';
 
@@ -27,23 +28,10 @@ const k2 = await newKey('k2');
 const ISS = 'https://issuer.test';
 const claims = (extra = {}) => ({ sub: 'u1', iss: ISS, aud: 'api', exp: now() + 600, ...extra });
 
-async function code(p) {
-  try {
-    await (typeof p === 'function' ? p() : p);
-    return 'accepted';
-  } catch (e) {
-    assert.ok(e instanceof errors.JOSEError, `not an edgetoken error: ${e}`);
-    return e.code;
-  }
-}
+const code = codeOf(errors.JOSEError);
 
 function remote(jwks = { keys: [k1.jwk] }, options = {}, cacheControl = undefined) {
-  srv.state.mode = 'ok';
-  srv.state.jwks = jwks;
-  srv.state.cacheControl = cacheControl;
-  srv.state.delayMs = 0;
-  srv.state.retryAfter = undefined;
-  srv.reset();
+  srv.serve(jwks, cacheControl);
   return createRemoteJWKSet(srv.url, options);
 }
 

@@ -7,6 +7,7 @@ import {
 } from 'edgetoken';
 import { newKey, joseJwt, now } from '../support/tokens.mjs';
 import { startJwksServer } from '../support/jwks-server.mjs';
+import { codeOf } from '../support/codes.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const srv = await startJwksServer();
@@ -17,23 +18,11 @@ const k2 = await newKey('k2');
 const claims = (extra = {}) => ({ sub: 'u1', exp: now() + 600, ...extra });
 
 function fresh(jwks = { keys: [k1.jwk] }, extra = {}) {
-  srv.state.mode = 'ok';
-  srv.state.jwks = jwks;
-  srv.state.cacheControl = undefined;
-  srv.state.delayMs = 0;
-  srv.reset();
+  srv.serve(jwks);
   return createRemoteJWKSet(new URL(srv.url), extra);
 }
 
-async function code(p) {
-  try {
-    await p;
-    return 'accepted';
-  } catch (e) {
-    assert.ok(e instanceof errors.JOSEError, `${e}`);
-    return e.code;
-  }
-}
+const code = codeOf(errors.JOSEError);
 
 test('1000 concurrent verifications with a cold cache make exactly 1 JWKS request', async () => {
   const JWKS = fresh();

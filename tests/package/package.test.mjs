@@ -182,12 +182,11 @@ test('a server that sends the wasm without application/wasm: compiled from its b
   }
 });
 
-// A worker importing `specifier`, bundled the way wrangler does (esbuild
+// `src/${name}.js` of project `dir`, bundled the way wrangler does (esbuild
 // with the workerd/worker/browser conditions, .wasm imports left as modules
-// next to the bundle), run in workerd; answers check()'s result.
-async function runWorker(dir, name, specifier, wasm) {
-  writeFileSync(path.join(dir, 'src', `${name}.js`), `import * as lib from '${specifier}'; import { check } from '../check.mjs';
-    export default { async fetch(request, env) { return Response.json(await check(lib, JSON.parse(env.FIXTURE))); } };`);
+// next to the bundle, which must import `wasm` and nothing else), in
+// Miniflare with `options` (bindings, outboundService).
+function bundledWorker(dir, name, wasm, options) {
   const out = path.join(dir, `dist-${name}`);
   execFileSync(bin('esbuild'), [`src/${name}.js`, '--bundle', '--format=esm', '--platform=neutral', '--main-fields=module,main',
     '--conditions=workerd,worker,browser', '--external:*.wasm', `--outfile=${path.join(out, 'index.js')}`, '--log-level=warning'], { cwd: dir, stdio: 'pipe' });
@@ -195,14 +194,21 @@ async function runWorker(dir, name, specifier, wasm) {
   const bundle = readFileSync(path.join(out, 'index.js'), 'utf8');
   const imports = [...bundle.matchAll(/import \w+ from "\.\/([\w.]+\.wasm)"/g)].map((m) => m[1]);
   assert.deepEqual(imports, [wasm], 'the wasm arrives as a module import, and only that one');
-  const mf = new Miniflare({
+  return new Miniflare({
     compatibilityDate: '2025-09-01',
     modules: true,
     modulesRoot: out,
     scriptPath: path.join(out, 'index.js'),
     modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'], fallthrough: true }],
-    bindings: { FIXTURE: JSON.stringify(fixture) },
+    ...options,
   });
+}
+
+// A worker importing `specifier`, run in workerd; answers check()'s result.
+async function runWorker(dir, name, specifier, wasm) {
+  writeFileSync(path.join(dir, 'src', `${name}.js`), `import * as lib from '${specifier}'; import { check } from '../check.mjs';
+    export default { async fetch(request, env) { return Response.json(await check(lib, JSON.parse(env.FIXTURE))); } };`);
+  const mf = bundledWorker(dir, name, wasm, { bindings: { FIXTURE: JSON.stringify(fixture) } });
   try {
     return await (await mf.dispatchFetch('http://worker/')).json();
   } finally {
@@ -266,16 +272,7 @@ test('the README\'s worker, as written (src/index.js and its wrangler.toml vars)
   const iss = await startIssuer({ apiKeys: [vars.API_KEY_ID], issuer: vars.ISSUER });
   try {
     const dir = project('readme-worker', { 'src/index.js': code });
-    const out = path.join(dir, 'dist');
-    execFileSync(bin('esbuild'), ['src/index.js', '--bundle', '--format=esm', '--platform=neutral', '--main-fields=module,main',
-      '--conditions=workerd,worker,browser', '--external:*.wasm', `--outfile=${path.join(out, 'index.js')}`, '--log-level=warning'], { cwd: dir, stdio: 'pipe' });
-    cpSync(path.join(dir, 'node_modules', 'edgetoken', 'edgetoken_bg.wasm'), path.join(out, 'edgetoken_bg.wasm'));
-    const mf = new Miniflare({
-      compatibilityDate: '2025-09-01',
-      modules: true,
-      modulesRoot: out,
-      scriptPath: path.join(out, 'index.js'),
-      modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'], fallthrough: true }],
+    const mf = bundledWorker(dir, 'index', 'edgetoken_bg.wasm', {
       bindings: vars,
       // the issuer's host, answered by the local issuer
       outboundService: (request) => fetch(request.url.replace(vars.ISSUER, iss.url), { method: request.method, headers: request.headers }),

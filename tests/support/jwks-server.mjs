@@ -68,6 +68,11 @@ export async function startJwksServer() {
     state,
     count: (path = '/jwks') => counts.get(path) ?? 0,
     reset() { counts.clear(); },
+    /** Serves `jwks` normally again (no fault, no delay, `cacheControl`), with the counts reset. */
+    serve(jwks, cacheControl = undefined) {
+      Object.assign(state, { mode: 'ok', jwks, cacheControl, delayMs: 0, retryAfter: undefined });
+      counts.clear();
+    },
     close() {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
