@@ -84,9 +84,12 @@ pkg/.built: $(PKG_SOURCES)
 size: build
 	node bench/size.mjs
 
-# edgetoken against jose in Node, Chromium and workerd (see bench/run.mjs).
+# edgetoken against jose in Node, Chromium and workerd (see bench/run.mjs),
+# then the arithmetic under a verification alone (bench/arith.mjs).
 bench: build setup-browser
 	node bench/run.mjs
+	cargo build --release --quiet --target $(WASM_TARGET) --manifest-path bench/arith/Cargo.toml --target-dir target/arith
+	node bench/arith.mjs target/arith/$(WASM_TARGET)/release/edgetoken_bench_arith.wasm
 
 # The API reference from the package's TypeScript declarations (typedoc).
 docs: build
@@ -140,6 +143,10 @@ test-e2e: build setup-browser
 # artefact, and one version everywhere.
 release-check: pack
 	rm -rf target/package
+	@# cargo unpacks each crate it verifies into registry/src/-<hash of this
+	@# tree's path>/ and reuses what it finds there for the same version, so
+	@# an earlier run's sources would be verified in place of these.
+	rm -rf "$${CARGO_HOME:-$$HOME/.cargo}"/registry/src/-*/edgetoken-*
 	cargo package --workspace --quiet --allow-dirty
 	test -f target/package/edgetoken-$(VERSION).crate && test -f target/package/edgetoken-es256-$(VERSION).crate
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet

@@ -152,8 +152,8 @@ function bundleWorker(dir, entry, outfile) {
 }
 
 // Cold start in Node: a new process imports the library and verifies one
-// token (cold), or the first 10 or 100 distinct tokens of the same key
-// (cold10, cold100: what a short-lived process or isolate does, tables
+// token (cold), or the first 10, 50 or 100 distinct tokens of the same key
+// (cold10, cold50, cold100: what a short-lived process or isolate does, tables
 // and JIT tiers included). The libraries take turns, five rounds; medians.
 const coldIn = (n) => {
   const args = JSON.stringify({ jwks: fixture.jwks, tokens: fixture.fresh.slice(0, n) });
@@ -171,7 +171,7 @@ const coldIn = (n) => {
   }
   return runs.map((r) => r.sort((a, b) => a - b)[2] * 1000);
 };
-for (const [name, n] of [['cold', 1], ['cold10', 10], ['cold100', 100]]) rows.push(['node', name, ...coldIn(n)]);
+for (const [name, n] of [['cold', 1], ['cold10', 10], ['cold50', 50], ['cold100', 100]]) rows.push(['node', name, ...coldIn(n)]);
 // keep the rows of one runtime together
 rows.sort((a, b) => ['node', 'chromium', 'workerd'].indexOf(a[0]) - ['node', 'chromium', 'workerd'].indexOf(b[0]));
 

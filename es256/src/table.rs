@@ -382,9 +382,9 @@ fn check_x(point: &Xyzz, r: &Scalar) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use p256::elliptic_curve::ops::Reduce;
-    use p256::elliptic_curve::sec1::ToEncodedPoint;
-    use p256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar as P256Scalar, U256};
+    use p256_13::elliptic_curve::ops::Reduce;
+    use p256_13::elliptic_curve::sec1::ToEncodedPoint;
+    use p256_13::{AffinePoint, FieldBytes, ProjectivePoint, Scalar as P256Scalar, U256};
 
     // the crate's scalar of p256's, for the arithmetic the tests do with p256
     fn own(k: &P256Scalar) -> Scalar {
@@ -403,7 +403,7 @@ mod tests {
         for seed in 1..20u64 {
             let b: [u8; 32] = scalar(seed).to_bytes().into();
             let a = fe(&b).unwrap();
-            let theirs = p256::FieldElement::from_bytes(&FieldBytes::from(b)).unwrap().invert().unwrap();
+            let theirs = p256_13::FieldElement::from_bytes(&FieldBytes::from(b)).unwrap().invert().unwrap();
             assert_eq!(invert(&a).map(|i| i.to_bytes()), Some(theirs.to_bytes().into()));
             assert_eq!(invert(&a).unwrap().multiply(&a), Fe::ONE);
         }
