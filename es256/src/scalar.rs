@@ -2,8 +2,9 @@
 //! (the signature's r and s and the message hash): RustCrypto `p256`'s
 //! `Scalar` (0.14), behind the few operations the verifier needs, with the
 //! little-endian limbs the tables read digits from. Its variable-time
-//! inversion (crypto-bigint's safegcd) takes 5.8 µs in wasm under
-//! Node, against 17.3 µs for p256 0.13's.
+//! inversion (crypto-bigint's safegcd) takes about 6 µs in wasm under
+//! Node, against 18–23 µs for p256 0.13's (`make bench`, which ends with
+//! the arithmetic alone).
 
 use p256::elliptic_curve::ops::Reduce;
 use p256::elliptic_curve::{Field, PrimeField};
