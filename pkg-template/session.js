@@ -163,6 +163,8 @@ class Session extends EventTarget {
   #pending = null;
   #lastStorageError = null;
   #inflight = null;
+  // whether the refresh under way was asked for by refresh()
+  #inflightForced = false;
   #refreshingSince = null;
   // when the last exchange started (ms): automatic refreshes keep a floor
   #lastRefresh = 0;
@@ -499,7 +501,19 @@ class Session extends EventTarget {
         this.#refreshingSince = null;
       }
     }
-    this.#inflight ??= this.#refreshCrossTab(force).finally(() => { this.#inflight = null; });
+    if (force && this.#inflight && !this.#inflightForced) {
+      // An automatic refresh is under way (perhaps waiting for another
+      // tab's): it may end without an exchange, the tokens being fresh.
+      // An explicit refresh() is answered by an exchange made after it
+      // was asked for: this one's, or the one after it.
+      const before = refreshTokenOf(this.#stored);
+      return this.#inflight.catch(() => undefined).then(() => (refreshTokenOf(this.#stored) !== before
+        ? undefined : this.#refreshOnce(true)));
+    }
+    if (!this.#inflight) {
+      this.#inflightForced = force;
+      this.#inflight = this.#refreshCrossTab(force).finally(() => { this.#inflight = null; });
+    }
     return this.#inflight;
   }
 
