@@ -5,9 +5,11 @@
 // it wrote is read back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   loginWithEmailLink, loginWithEmailOtp, loginWithPhoneLink, loginWithPhoneOtp, login, oidc, getTokenFromFile, cotter,
   validateAccessToken, validateIdToken,
@@ -31,19 +33,22 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const mail = async (to) => (await fetch(`${iss.url}/mailbox.json?to=${encodeURIComponent(to)}`).then((r) => r.json()))[0];
+const mail = async (to, issuer = iss) => (await fetch(`${issuer.url}/mailbox.json?to=${encodeURIComponent(to)}`).then((r) => r.json()))[0];
 
 // The user at the printed link: types the identifier, then the code from
 // the dev mailbox, or opens the magic link (in a new tab, as from an email).
-async function playUser(url, identifier, method) {
+// `prepare(context)` may route the browser's requests first; `issuer` is
+// the one whose mailbox it reads.
+async function playUser(url, identifier, method, { prepare, issuer } = {}) {
   const context = await browser.newContext();
   try {
+    await prepare?.(context);
     const page = await context.newPage();
     await page.goto(url);
     await page.fill('#identifier', identifier);
     await page.click('button[type=submit]');
     await page.waitForLoadState();
-    const m = await mail(identifier);
+    const m = await mail(identifier, issuer);
     let done = page;
     if (method === 'OTP') {
       await page.fill('#otp', m.otp);
@@ -139,4 +144,80 @@ test('the edgetoken command: login prints the link and writes the token file; to
   const token = execFileSync(process.execPath, [bin, 'token', '--token-file', tokenFile], { encoding: 'utf8' }).trim();
   const provider = cotter({ apiKeyId: API_KEY, baseUrl: iss.url });
   assert.equal((await validateAccessToken(token, provider)).identifier, 'bin-user@example.com');
+});
+
+// The README's CLI snippet, as written, in a Node process of its own: the
+// only changes are the names it leaves to the reader (API_KEY_ID given
+// before it) and its port 8080, replaced by one known to be free here. The
+// system browser it opens is a stand-in `xdg-open` on PATH that records the
+// URL; Chromium then plays the user there, with Cotter's hosts
+// (www.cotter.app, js.cotter.app) answered by the local issuer, in the
+// browser through routes and in the process through a fetch preload.
+test('the README\'s CLI snippet, as written: opens the browser, signs in, writes tokens.json, reads a valid access token back', async () => {
+  const repo = fileURLToPath(new URL('../..', import.meta.url));
+  const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+  const snippet = readme.match(/```js\n(import \{ loginWithEmailLink, getTokenFromFile, cotter \} from 'edgetoken';\n[\s\S]*?)```/)[1];
+  assert.match(snippet, /loginWithEmailLink\(API_KEY_ID, 8080,/);
+  const cotterIss = await startIssuer({ apiKeys: [API_KEY], issuer: 'https://www.cotter.app' });
+  try {
+    const port = await new Promise((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    });
+    const out = path.join(repo, 'target', 'snippets');
+    mkdirSync(out, { recursive: true });
+    const file = path.join(out, 'cli-snippet.mjs');
+    writeFileSync(file, `const API_KEY_ID = process.env.API_KEY_ID;\n${snippet.replace('8080', String(port))}\nprocess.stdout.write(access_token);\n`);
+    const preload = path.join(out, 'cli-snippet-fetch.mjs');
+    writeFileSync(preload, `const real = globalThis.fetch;
+globalThis.fetch = (input, init) => {
+  const url = typeof input === 'string' || input instanceof URL ? String(input) : input.url;
+  const local = url.replace(/^https:\\/\\/(www|js)\\.cotter\\.app/, process.env.LOCAL_COTTER);
+  return input instanceof Request ? real(new Request(local, input), init) : real(local, init);
+};\n`);
+    const work = mkdtempSync(path.join(dir, 'cli-snippet-'));
+    const bin = path.join(work, 'bin');
+    mkdirSync(bin);
+    const opened = path.join(work, 'opened.txt');
+    writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`);
+    chmodSync(path.join(bin, 'xdg-open'), 0o755);
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, file], {
+      cwd: work, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, API_KEY_ID: API_KEY, LOCAL_COTTER: cotterIss.url },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    const printed = new Promise((resolve) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const m = stderr.match(/Sign in at (\S+)/);
+        if (m) resolve(m[1]);
+      });
+    });
+    const exited = new Promise((resolve) => { child.on('exit', resolve); });
+    const timer = setTimeout(() => child.kill(), 60_000);
+    try {
+      const url = await Promise.race([printed, exited.then((c) => { throw new Error(`exited ${c}: ${stderr}`); })]);
+      assert.ok(url.startsWith('https://js.cotter.app/app?'), url);
+      assert.ok(url.includes(encodeURIComponent(`http://127.0.0.1:${port}/`)), 'the redirect comes back to the snippet\'s port');
+      const route = (context) => context.route(/^https:\/\/(www|js)\.cotter\.app\//, async (r) => {
+        const u = new URL(r.request().url());
+        await r.fulfill({ response: await r.fetch({ url: `${cotterIss.url}${u.pathname}${u.search}`, maxRedirects: 0 }) });
+      });
+      assert.equal(await playUser(url, 'readme-cli@example.com', 'MAGIC_LINK', { prepare: route, issuer: cotterIss }), 'You are signed in');
+      assert.equal(await exited, 0, stderr);
+    } finally {
+      clearTimeout(timer);
+      child.kill();
+    }
+    assert.deepEqual(readFileSync(opened, 'utf8').trim().split('\n'), [stderr.match(/Sign in at (\S+)/)[1]], 'the browser was opened once, at the printed link');
+    const tokens = path.join(work, 'tokens.json');
+    assert.equal(statSync(tokens).mode & 0o777, 0o600, 'tokens.json is 0600');
+    const provider = cotter({ apiKeyId: API_KEY, baseUrl: cotterIss.url, issuer: 'https://www.cotter.app' });
+    assert.equal((await validateAccessToken(stdout, provider)).identifier, 'readme-cli@example.com');
+    assert.equal((await getTokenFromFile(tokens, { provider })).access_token, stdout);
+  } finally {
+    await cotterIss.close();
+  }
 });

@@ -29,7 +29,7 @@ const HOW = {
   '// src/index.js': 'elsewhere: a worker; tests/package/package.test.mjs bundles this very snippet and runs it in workerd',
   "import { discover, createRemoteJWKSet, jwtVerify } from 'edgetoken';": 'node',
   "import { createSession, cotter, oidc, isSignInCallback } from 'edgetoken';": 'elsewhere: a page; tests/browser/snippets.test.mjs runs this very snippet in Chromium',
-  "import { loginWithEmailLink, getTokenFromFile, cotter } from 'edgetoken';": 'elsewhere: a person signs in; tests/browser/cli-login.test.mjs plays one in Chromium',
+  "import { loginWithEmailLink, getTokenFromFile, cotter } from 'edgetoken';": 'elsewhere: tests/browser/cli-login.test.mjs runs this very snippet in a Node process, Chromium playing the person',
   "import { createSession, cotter } from 'edgetoken';": 'node',
 };
 
