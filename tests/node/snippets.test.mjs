@@ -122,3 +122,14 @@ test('the Node snippets run as written, against local issuers standing in for th
   }
   assert.equal(n, 6, 'six snippets run here');
 });
+
+test('docs/api.md\'s error table has a row for every class of errors, with its code, and no row for a code that is not one', async () => {
+  const { errors } = await import('edgetoken');
+  const text = readFileSync(path.join(repo, 'docs', 'api.md'), 'utf8');
+  const rows = new Map([...text.matchAll(/^\| `(ERR_\w+)` \| `(\w+)`/gm)].map((m) => [m[2], m[1]]));
+  for (const [name, cls] of Object.entries(errors)) {
+    if (name === 'JOSEError') continue; // the base class, described above the table
+    assert.equal(rows.get(name), cls.code, `${name}: its row in docs/api.md`);
+  }
+  for (const name of rows.keys()) assert.ok(errors[name], `docs/api.md lists ${name}, which errors does not have`);
+});
