@@ -78,6 +78,59 @@ for (const n of [2, 5]) {
   });
 }
 
+// A refresh() asked while the tab's automatic refresh waits for another
+// tab's lock, after tokens from another tab have arrived: the automatic
+// one then ends without an exchange (the tokens are fresh), but refresh()
+// is answered by an exchange made after it was asked for.
+test('refresh() during an automatic refresh queued on another tab\'s lock makes an exchange of its own', async () => {
+  const identifier = 'queued-refresh@example.com';
+  iss.config.accessTtl = 2;
+  const first = await signInInPage(iss.url, { apiKey: API_KEY, identifier });
+  iss.config.accessTtl = 3600;
+  const context = await browser.newContext();
+  try {
+    const [a] = await openTabs(context, 1, first);
+    await a.evaluate(() => { window.session.dispose(); });
+    await a.evaluate(async ({ issuerUrl, apiKey, payload }) => {
+      const { createSession, cotter } = await import('edgetoken');
+      window.session = createSession({ provider: cotter({ apiKeyId: apiKey, baseUrl: issuerUrl }), refreshLeeway: 0, autoRefresh: false });
+      await window.session.setTokens(payload);
+    }, { issuerUrl: iss.url, apiKey: API_KEY, payload: first });
+    const other = await context.newPage();
+    await other.goto(`${server.url}playground.html`);
+    await other.waitForSelector('body[data-ready="true"]');
+    // the other tab holds the session's lock (as while it refreshes)
+    await other.evaluate(() => new Promise((held) => {
+      navigator.locks.request('edgetoken:edgetoken.session', () => new Promise((release) => { window.release = release; held(); }));
+    }));
+    await new Promise((r) => setTimeout(r, first.oauth_token.expires_in * 1000 + 200)); // the access token expires
+    // this tab's automatic refresh (its token is due) queues on the lock
+    await a.evaluate(() => { window.auto = window.session.getAccessToken(); });
+    await other.waitForFunction(async () => (await navigator.locks.query()).pending.some((l) => l.name === 'edgetoken:edgetoken.session'),
+      null, { timeout: 5000, polling: 20 });
+    // the other tab signs the same user in again: fresh tokens reach this tab
+    const second = await signInInPage(iss.url, { apiKey: API_KEY, identifier });
+    await other.evaluate(async ({ issuerUrl, apiKey, payload }) => {
+      const { createSession, cotter } = await import('edgetoken');
+      await createSession({ provider: cotter({ apiKeyId: apiKey, baseUrl: issuerUrl }), autoRefresh: false }).setTokens(payload);
+    }, { issuerUrl: iss.url, apiKey: API_KEY, payload: second });
+    await a.waitForFunction((r) => window.session.tokens?.refresh_token === r, second.oauth_token.refresh_token, { timeout: 5000, polling: 20 });
+    iss.admin.resetCounts();
+    await a.evaluate(() => { window.asked = window.session.refresh(); });
+    await other.evaluate(() => window.release());
+    const after = await a.evaluate(async () => {
+      const token = await window.auto;
+      await window.asked;
+      return { token, refresh: window.session.tokens.refresh_token };
+    });
+    assert.equal(iss.admin.counts().refresh, 1, 'refresh() made one exchange');
+    assert.notEqual(after.refresh, second.oauth_token.refresh_token, 'and holds the refresh token it rotated to');
+    assert.equal(after.token, second.oauth_token.access_token, 'the automatic refresh used the fresh tokens as they were');
+  } finally {
+    await context.close();
+  }
+});
+
 test('logout in one tab signs every tab out', async () => {
   const payload = await signInInPage(iss.url, { apiKey: API_KEY, identifier: 'tabs-logout@example.com' });
   const context = await browser.newContext();
