@@ -52,7 +52,7 @@ PKG_SOURCES := $(shell find src es256/src pkg-template -type f) Cargo.toml Cargo
   README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE Makefile
 pkg/.built: $(PKG_SOURCES)
 	rm -rf pkg.tmp && mkdir pkg.tmp
-	cargo build --lib --release --target $(WASM_TARGET)
+	cargo build --lib --release --target $(WASM_TARGET) --no-default-features --features remote
 	wasm-bindgen --target web --no-typescript --out-dir pkg.tmp target/$(WASM_TARGET)/release/edgetoken.wasm
 	cargo build --lib --release --target $(WASM_TARGET) --no-default-features
 	wasm-bindgen --target web --no-typescript --out-dir pkg.tmp --out-name edgetoken_verify \
@@ -107,6 +107,7 @@ lint: build
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --workspace --lib --target $(WASM_TARGET) -- -D warnings
 	cargo clippy --workspace --lib --target $(WASM_TARGET) --no-default-features -- -D warnings
+	cargo clippy --workspace --lib --target $(WASM_TARGET) --no-default-features --features remote -- -D warnings
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 test-node: build

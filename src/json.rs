@@ -51,8 +51,8 @@ impl Number {
         v.is_finite().then_some(Number { value: v })
     }
 
-    // Integers up to 2^53 digit by digit (and -0 as `-0`); other values as
-    // Rust writes an `f64` (the shortest text that reads back the same).
+    // Integers up to 2^53 digit by digit (and -0 as `-0`); other values in
+    // the shortest text that reads back the same (zmij, as serde_json).
     fn write(self, out: &mut String) {
         let v = self.value;
         if v == 0.0 && v.is_sign_negative() {
@@ -60,7 +60,7 @@ impl Number {
         } else if crate::num::is_integer(v) && v.abs() <= 9_007_199_254_740_992.0 {
             crate::text::Piece::push_to(&(v as i64), out);
         } else {
-            out.push_str(&format!("{v:?}"));
+            out.push_str(zmij::Buffer::new().format_finite(v));
         }
     }
 }
@@ -665,7 +665,7 @@ mod tests {
         // numbers are written by value: integers as integers, the rest in
         // the shortest text that reads back the same
         let m = parse_object(r#"{"x":1.50e+2,"y":1700000000.25,"z":1e300,"w":-0.000001,"v":1e20}"#).unwrap();
-        assert_eq!(m.to_json(), r#"{"x":150,"y":1700000000.25,"z":1e300,"w":-1e-6,"v":1e20}"#);
+        assert_eq!(m.to_json(), r#"{"x":150,"y":1700000000.25,"z":1e+300,"w":-1e-6,"v":1e+20}"#);
         assert_eq!(parse_object(&m.to_json()).unwrap(), m);
     }
 

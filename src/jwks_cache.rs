@@ -272,7 +272,10 @@ impl JwksCache {
             let set = JwkSet::from_json(text).map_err(|e| FetchError::Invalid { detail: e.to_string() })?;
             let max_age = match response.max_age() {
                 _ if self.policy.cache_max_age == f64::INFINITY => f64::INFINITY,
-                Some(secs) => (secs as f64).clamp(self.policy.min_max_age, self.policy.max_max_age),
+                // (not `clamp`: its panic for unordered bounds, which
+                // `validate` rules out, would bring the float formatting
+                // of its message into the wasm)
+                Some(secs) => (secs as f64).max(self.policy.min_max_age).min(self.policy.max_max_age),
                 None => self.policy.cache_max_age,
             };
             Ok(Cached {

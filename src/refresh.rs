@@ -221,7 +221,9 @@ impl core::error::Error for RefreshError {}
 /// the session has no business trusting the issuer's clock over its own).
 pub fn retry_after_seconds(header: Option<&str>) -> Option<f64> {
     let v = header?.trim();
-    (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())).then(|| v.parse::<f64>().ok()).flatten()
+    // digits only: a whole number of seconds, saturating (an integer parse
+    // instead of a float one keeps `core`'s float parsing out of the wasm)
+    (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())).then(|| v.parse::<u64>().map_or(u64::MAX as f64, |n| n as f64))
 }
 
 fn issuer_message(profile: &Profile, body: &[u8]) -> (Option<String>, String) {
@@ -381,6 +383,8 @@ mod tests {
         assert_eq!(retry_after_seconds(Some("Wed, 21 Oct 2015 07:28:00 GMT")), None);
         assert_eq!(retry_after_seconds(Some("-1")), None);
         assert_eq!(retry_after_seconds(None), None);
+        assert_eq!(retry_after_seconds(Some(" 007 ")), Some(7.0));
+        assert_eq!(retry_after_seconds(Some("99999999999999999999999")), Some(u64::MAX as f64));
         assert_eq!(retry_delay(0, 3, 0.5, 10.0, None, 0.0), Some(0.25));
         assert_eq!(retry_delay(0, 3, 0.5, 10.0, None, 1.0), Some(0.5));
         assert_eq!(retry_delay(2, 3, 0.5, 10.0, None, 1.0), Some(2.0));

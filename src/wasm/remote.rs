@@ -35,7 +35,7 @@ fn now() -> f64 {
 
 /// Core seconds → whole JS milliseconds.
 fn to_ms(seconds: f64) -> f64 {
-    (seconds * 1000.0).round()
+    crate::num::round(seconds * 1000.0)
 }
 
 /// True on Cloudflare Workers / workerd, where promises must not cross requests.

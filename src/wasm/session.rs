@@ -98,7 +98,7 @@ pub fn sign_in_exchange(provider: &JsValue, cotter_url: String, code: String, ve
     let profile = profile(provider);
     future_to_promise(async move {
         let p = profile?;
-        let challenge = challenge_id.filter(|c| c.is_finite() && *c >= 0.0 && c.fract() == 0.0 && *c < 9.0e15).map(|c| c as u64);
+        let challenge = challenge_id.filter(|c| c.is_finite() && *c >= 0.0 && crate::num::is_integer(*c) && *c < 9.0e15).map(|c| c as u64);
         let req = p.code_exchange_request(&cotter_url, &code, &verifier, &redirect_uri, challenge);
         let out = Outgoing { method: req.method, url: &req.url, headers: &req.headers, body: Some(&req.body) };
         let failed = |detail: &str, status: Option<u16>, error: Option<&str>| {
@@ -199,7 +199,7 @@ pub fn needs_refresh(stored: &str, now: f64, leeway: f64) -> JsResult<bool> {
 /// Milliseconds before retry `attempt`, or undefined when retries are used up.
 #[wasm_bindgen(js_name = retryDelay)]
 pub fn retry_delay(attempt: u32, max_attempts: u32, base_ms: f64, max_ms: f64, retry_after_s: Option<f64>, random: f64) -> Option<f64> {
-    refresh::retry_delay(attempt, max_attempts, base_ms / 1000.0, max_ms / 1000.0, retry_after_s, random).map(|s| (s * 1000.0).round())
+    refresh::retry_delay(attempt, max_attempts, base_ms / 1000.0, max_ms / 1000.0, retry_after_s, random).map(|s| crate::num::round(s * 1000.0))
 }
 
 /// Reads the session options that Rust validates (durations in seconds or
