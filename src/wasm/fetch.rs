@@ -18,12 +18,15 @@ use web_sys::{
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(input: &Request) -> Promise;
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: i32) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
+    // (`catch`: a fetch that throws at once, a stub or an interceptor
+    // perhaps, is a failed request, not an exception unwinding through the
+    // wasm)
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(input: &Request) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: i32) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
 }
 
 /// What a fetch produced, within the body cap.
@@ -99,9 +102,9 @@ pub async fn send(out: &Outgoing<'_>, timeout_ms: u32, max_bytes: usize) -> Resu
         flag.set(true);
         controller.abort();
     });
-    let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), i32::try_from(timeout_ms).unwrap_or(i32::MAX));
+    let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), i32::try_from(timeout_ms).unwrap_or(i32::MAX)).map_err(network)?;
     let result = follow(out, &signal, max_bytes).await;
-    clear_timeout(&timer);
+    let _ = clear_timeout(&timer);
     drop(on_timeout);
     match result {
         Err(f) if timed_out.get() => Err(Failed { error: FetchError::Timeout { after_ms: u64::from(timeout_ms) }, cause: f.cause }),
@@ -137,7 +140,7 @@ async fn follow(out: &Outgoing<'_>, signal: &AbortSignal, max_bytes: usize) -> R
     let start = origin(out.url).ok_or_else(|| failed("the URL is not absolute"))?;
     let (mut url, mut method, mut body) = (out.url.to_owned(), out.method, out.body);
     for _ in 0..=MAX_REDIRECTS {
-        let response: Response = JsFuture::from(global_fetch(&request(method, &url, out.headers, body, signal)?))
+        let response: Response = JsFuture::from(global_fetch(&request(method, &url, out.headers, body, signal)?).map_err(network)?)
             .await
             .map_err(network)?
             .dyn_into()

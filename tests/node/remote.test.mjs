@@ -285,3 +285,31 @@ test('the Cotter preset: URLs, issuer and audience', async () => {
     await local.close();
   }
 });
+
+// A global fetch that misbehaves (a stub, an interceptor): it rejects with
+// a string, resolves with something that is not a Response, or throws at
+// once. Each is ERR_JWKS_FETCH_FAILED, and the key set (and the wasm
+// instance under it) goes on working once fetch works again.
+test('a fetch that rejects with a non-Error, resolves a non-Response or throws is ERR_JWKS_FETCH_FAILED, and nothing is left broken', async () => {
+  const realFetch = globalThis.fetch;
+  const token = await joseJwt(k1, claims());
+  const misbehaving = [
+    () => Promise.reject('offline'),
+    () => Promise.reject(undefined),
+    () => Promise.resolve({ status: 200, body: null }),
+    () => { throw new Error('thrown at once'); },
+    () => { throw 'a string, thrown'; },
+  ];
+  try {
+    for (const [i, fake] of misbehaving.entries()) {
+      const JWKS = fresh();
+      globalThis.fetch = fake;
+      assert.equal(await code(jwtVerify(token, JWKS)), 'ERR_JWKS_FETCH_FAILED', `fetch #${i}`);
+      globalThis.fetch = realFetch;
+      await JWKS.reload();
+      assert.equal((await jwtVerify(token, JWKS)).payload.sub, 'u1', `fetch #${i}: the set recovers`);
+    }
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});

@@ -95,6 +95,24 @@ test('transient failures past the retries keep the tokens and report refresh_fai
   assert.ok(await s.getAccessToken());
 });
 
+test('a fetch that throws at once or rejects with a non-Error is a transient failure: tokens kept, the session refreshes later', async () => {
+  const { s, events, payload } = await signedIn('thrown@example.com', 3600);
+  const realFetch = globalThis.fetch;
+  try {
+    for (const fake of [() => { throw new TypeError('offline'); }, () => Promise.reject('offline')]) {
+      globalThis.fetch = fake;
+      await assert.rejects(s.refresh(), (e) => e instanceof errors.RefreshUnavailable);
+      assert.equal(s.tokens.refresh_token, payload.oauth_token.refresh_token, 'tokens kept');
+    }
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  assert.deepEqual(events.map((e) => e.type), ['refresh_failed', 'refresh_failed']);
+  await s.refresh();
+  assert.notEqual(s.tokens.refresh_token, payload.oauth_token.refresh_token);
+  assert.equal(exchanges(), 1);
+});
+
 test('a rejected refresh token clears the session and emits signed_out', async () => {
   const { s, events, payload } = await signedIn('revoked@example.com');
   // the session is revoked at the issuer (logout elsewhere)
