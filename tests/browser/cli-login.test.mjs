@@ -146,17 +146,79 @@ test('the edgetoken command: login prints the link and writes the token file; to
   assert.equal((await validateAccessToken(token, provider)).identifier, 'bin-user@example.com');
 });
 
+// Stand-ins for what the README's CLI snippets reach outside this machine,
+// in `work`: Cotter's hosts (www.cotter.app, js.cotter.app) answered by the
+// local issuer `iss` (in Node through a fetch preload, in Chromium through
+// routes), and on PATH an `xdg-open` that records the URL it is asked to
+// open and a `curl` that records its arguments.
+function standIns(work, iss) {
+  const preload = path.join(work, 'cotter-fetch.mjs');
+  writeFileSync(preload, `const real = globalThis.fetch;
+globalThis.fetch = (input, init) => {
+  const url = typeof input === 'string' || input instanceof URL ? String(input) : input.url;
+  const local = url.replace(/^https:\\/\\/(www|js)\\.cotter\\.app/, process.env.LOCAL_COTTER);
+  return input instanceof Request ? real(new Request(local, input), init) : real(local, init);
+};\n`);
+  const bin = path.join(work, 'bin');
+  mkdirSync(bin);
+  const opened = path.join(work, 'opened.txt');
+  const curled = path.join(work, 'curl.txt');
+  writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`);
+  writeFileSync(path.join(bin, 'curl'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> '${curled}'; done\n`);
+  for (const f of ['xdg-open', 'curl']) chmodSync(path.join(bin, f), 0o755);
+  const route = (context) => context.route(/^https:\/\/(www|js)\.cotter\.app\//, async (r) => {
+    const u = new URL(r.request().url());
+    await r.fulfill({ response: await r.fetch({ url: `${iss.url}${u.pathname}${u.search}`, maxRedirects: 0 }) });
+  });
+  return {
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, LOCAL_COTTER: iss.url },
+    preload: pathToFileURL(preload).href,
+    route,
+    opened: () => readFileSync(opened, 'utf8').trim().split('\n'),
+    curled: () => readFileSync(curled, 'utf8').trim().split('\n'),
+  };
+}
+
+// Runs `child` (a CLI login) to its end, a user signing in by magic link at
+// the link it prints, and answers its output.
+async function loginThrough(child, identifier, iss, route) {
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  const printed = new Promise((resolve) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      const m = stderr.match(/Sign in at (\S+)/);
+      if (m) resolve(m[1]);
+    });
+  });
+  const exited = new Promise((resolve) => { child.on('exit', resolve); });
+  const timer = setTimeout(() => child.kill(), 60_000);
+  try {
+    const url = await Promise.race([printed, exited.then((c) => { throw new Error(`exited ${c}: ${stderr}`); })]);
+    assert.ok(url.startsWith('https://js.cotter.app/app?'), url);
+    assert.equal(await playUser(url, identifier, 'MAGIC_LINK', { prepare: route, issuer: iss }), 'You are signed in');
+    assert.equal(await exited, 0, stderr);
+    return { url, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+    child.kill();
+  }
+}
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const readmeBlock = (lang, first) => {
+  const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+  const block = [...readme.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1]).find((b) => b.startsWith(first));
+  assert.ok(block, `the README has a ${lang} block starting ${first}`);
+  return block;
+};
+
 // The README's CLI snippet, as written, in a Node process of its own: the
 // only changes are the names it leaves to the reader (API_KEY_ID given
-// before it) and its port 8080, replaced by one known to be free here. The
-// system browser it opens is a stand-in `xdg-open` on PATH that records the
-// URL; Chromium then plays the user there, with Cotter's hosts
-// (www.cotter.app, js.cotter.app) answered by the local issuer, in the
-// browser through routes and in the process through a fetch preload.
+// before it) and its port 8080, replaced by one known to be free here.
 test('the README\'s CLI snippet, as written: opens the browser, signs in, writes tokens.json, reads a valid access token back', async () => {
-  const repo = fileURLToPath(new URL('../..', import.meta.url));
-  const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
-  const snippet = readme.match(/```js\n(import \{ loginWithEmailLink, getTokenFromFile, cotter \} from 'edgetoken';\n[\s\S]*?)```/)[1];
+  const snippet = readmeBlock('js', "import { loginWithEmailLink, getTokenFromFile, cotter } from 'edgetoken';");
   assert.match(snippet, /loginWithEmailLink\(API_KEY_ID, 8080,/);
   const cotterIss = await startIssuer({ apiKeys: [API_KEY], issuer: 'https://www.cotter.app' });
   try {
@@ -167,56 +229,55 @@ test('the README\'s CLI snippet, as written: opens the browser, signs in, writes
     mkdirSync(out, { recursive: true });
     const file = path.join(out, 'cli-snippet.mjs');
     writeFileSync(file, `const API_KEY_ID = process.env.API_KEY_ID;\n${snippet.replace('8080', String(port))}\nprocess.stdout.write(access_token);\n`);
-    const preload = path.join(out, 'cli-snippet-fetch.mjs');
-    writeFileSync(preload, `const real = globalThis.fetch;
-globalThis.fetch = (input, init) => {
-  const url = typeof input === 'string' || input instanceof URL ? String(input) : input.url;
-  const local = url.replace(/^https:\\/\\/(www|js)\\.cotter\\.app/, process.env.LOCAL_COTTER);
-  return input instanceof Request ? real(new Request(local, input), init) : real(local, init);
-};\n`);
     const work = mkdtempSync(path.join(dir, 'cli-snippet-'));
-    const bin = path.join(work, 'bin');
-    mkdirSync(bin);
-    const opened = path.join(work, 'opened.txt');
-    writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`);
-    chmodSync(path.join(bin, 'xdg-open'), 0o755);
+    const stand = standIns(work, cotterIss);
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, file], {
-      cwd: work, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, API_KEY_ID: API_KEY, LOCAL_COTTER: cotterIss.url },
+    const child = spawn(process.execPath, ['--import', stand.preload, file], {
+      cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...stand.env, API_KEY_ID: API_KEY },
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    const printed = new Promise((resolve) => {
-      child.stderr.on('data', (d) => {
-        stderr += d;
-        const m = stderr.match(/Sign in at (\S+)/);
-        if (m) resolve(m[1]);
-      });
-    });
-    const exited = new Promise((resolve) => { child.on('exit', resolve); });
-    const timer = setTimeout(() => child.kill(), 60_000);
-    try {
-      const url = await Promise.race([printed, exited.then((c) => { throw new Error(`exited ${c}: ${stderr}`); })]);
-      assert.ok(url.startsWith('https://js.cotter.app/app?'), url);
-      assert.ok(url.includes(encodeURIComponent(`http://127.0.0.1:${port}/`)), 'the redirect comes back to the snippet\'s port');
-      const route = (context) => context.route(/^https:\/\/(www|js)\.cotter\.app\//, async (r) => {
-        const u = new URL(r.request().url());
-        await r.fulfill({ response: await r.fetch({ url: `${cotterIss.url}${u.pathname}${u.search}`, maxRedirects: 0 }) });
-      });
-      assert.equal(await playUser(url, 'readme-cli@example.com', 'MAGIC_LINK', { prepare: route, issuer: cotterIss }), 'You are signed in');
-      assert.equal(await exited, 0, stderr);
-    } finally {
-      clearTimeout(timer);
-      child.kill();
-    }
-    assert.deepEqual(readFileSync(opened, 'utf8').trim().split('\n'), [stderr.match(/Sign in at (\S+)/)[1]], 'the browser was opened once, at the printed link');
+    const { url, stdout } = await loginThrough(child, 'readme-cli@example.com', cotterIss, stand.route);
+    assert.ok(url.includes(encodeURIComponent(`http://127.0.0.1:${port}/`)), 'the redirect comes back to the snippet\'s port');
+    assert.deepEqual(stand.opened(), [url], 'the browser was opened once, at the printed link');
     const tokens = path.join(work, 'tokens.json');
     assert.equal(statSync(tokens).mode & 0o777, 0o600, 'tokens.json is 0600');
     const provider = cotter({ apiKeyId: API_KEY, baseUrl: cotterIss.url, issuer: 'https://www.cotter.app' });
     assert.equal((await validateAccessToken(stdout, provider)).identifier, 'readme-cli@example.com');
     assert.equal((await getTokenFromFile(tokens, { provider })).access_token, stdout);
+  } finally {
+    await cotterIss.close();
+  }
+});
+
+// The README's shell lines for the command, each run by bash as written
+// (from the repository, where npx finds the package's command), with
+// API_KEY_ID and TOKEN set as the reader would have them, the token file
+// under a fresh XDG_CONFIG_HOME, and the stand-ins above.
+test('the README\'s edgetoken command lines, as written: login, curl with `edgetoken token`, verify, decode', async () => {
+  const lines = readmeBlock('sh', 'npx edgetoken login').trim().split('\n');
+  assert.equal(lines.length, 4);
+  const cotterIss = await startIssuer({ apiKeys: [API_KEY], issuer: 'https://www.cotter.app' });
+  try {
+    const work = mkdtempSync(path.join(dir, 'cli-lines-'));
+    const stand = standIns(work, cotterIss);
+    const env = { ...stand.env, API_KEY_ID: API_KEY, XDG_CONFIG_HOME: path.join(work, 'config'), NODE_OPTIONS: `--import=${stand.preload}` };
+    const { spawn, execFile } = await import('node:child_process');
+    // (asynchronously: the issuer answering them runs in this process)
+    const sh = (line, extra = {}) => new Promise((resolve, reject) => {
+      execFile('bash', ['-c', line], { cwd: repo, env: { ...env, ...extra }, encoding: 'utf8', timeout: 60_000 },
+        (e, stdout, stderr) => (e ? reject(new Error(`${line}: ${stderr}`)) : resolve(stdout)));
+    });
+    const login = spawn('bash', ['-c', lines[0]], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { url } = await loginThrough(login, 'readme-lines@example.com', cotterIss, stand.route);
+    assert.deepEqual(stand.opened(), [url], 'login opened the browser at the printed link');
+    const file = path.join(work, 'config', 'edgetoken', 'tokens.json');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const provider = cotter({ apiKeyId: API_KEY, baseUrl: cotterIss.url, issuer: 'https://www.cotter.app' });
+    const { access_token: token } = await getTokenFromFile(file, { provider });
+    await sh(lines[1]);
+    assert.deepEqual(stand.curled(), ['-H', `authorization: Bearer ${token}`, 'https://api.example/'], 'curl got the access token');
+    const verified = await sh(lines[2], { TOKEN: token });
+    assert.match(verified, /readme-lines@example\.com/, 'verify prints the verified claims');
+    assert.equal(JSON.parse(await sh(lines[3], { TOKEN: token })).payload.identifier, 'readme-lines@example.com');
   } finally {
     await cotterIss.close();
   }
