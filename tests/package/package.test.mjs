@@ -119,6 +119,42 @@ test('a Vite app built for production, in Chromium', async () => {
   assert.deepEqual(await servePage(dist), both());
 });
 
+// The README's Vite section as a newcomer follows it: the package installed
+// (the tarball standing in for `npm i edgetoken`), its `.env` line run by
+// bash, its src/auth.js as written; the built app starts a session in
+// Chromium. Without the .env, the page fails as the README says it does.
+test('the README\'s Vite section, as written: .env, src/auth.js, a production build that starts a session', async () => {
+  const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+  const envLine = readme.match(/```sh\n(echo 'VITE_API_KEY_ID=[^\n]*)\n```/)[1];
+  const auth = readme.match(/```js\n(\/\/ src\/auth\.js\n[\s\S]*?)```/)[1];
+  const files = {
+    'index.html': '<!doctype html><script type="module" src="/main.js"></script>',
+    'main.js': `import { session } from './src/auth.js';
+      window.result = { tokens: session.tokens, dispose: typeof session.dispose };`,
+    'src/auth.js': auth,
+  };
+  const withEnv = project('vite-readme', files);
+  execFileSync('bash', ['-c', envLine], { cwd: withEnv });
+  execFileSync(bin('vite'), ['build', '--logLevel', 'warn'], { cwd: withEnv, stdio: 'pipe' });
+  const built = readdirSync(path.join(withEnv, 'dist', 'assets')).filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(path.join(withEnv, 'dist', 'assets', f), 'utf8')).join('');
+  assert.ok(built.includes('your-api-key-id'), 'Vite put the .env value in place of import.meta.env.VITE_API_KEY_ID');
+  assert.deepEqual(await servePage(path.join(withEnv, 'dist')), { tokens: null, dispose: 'function' });
+  // and without the .env: the error the README describes, at load
+  const without = project('vite-readme-no-env', files);
+  execFileSync(bin('vite'), ['build', '--logLevel', 'warn'], { cwd: without, stdio: 'pipe' });
+  const server = await startServer({ mounts: [['/', path.join(without, 'dist')]] });
+  const page = await browser.newPage();
+  try {
+    const failed = new Promise((resolve) => { page.on('pageerror', (e) => resolve(String(e))); });
+    await page.goto(server.url);
+    assert.match(await failed, /cotter\(\): apiKeyId is required/);
+  } finally {
+    await page.close();
+    await server.close();
+  }
+});
+
 // A page importing both browser entries by path, with no bundler.
 const plainPage = () => project('plain', {
   'index.html': `<!doctype html><script type="module">
