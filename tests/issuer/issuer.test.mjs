@@ -293,3 +293,45 @@ test('a restart keeps users, keys and refresh tokens (SQLite on disk)', async ()
     await a.close();
   }
 });
+
+// docs/local-issuer.md's two ways to start the issuer, each run by bash as
+// written from the repository (both listen on 127.0.0.1:8790), then asked
+// for its key set and a sign-in with the API key the line gives.
+test('docs/local-issuer.md\'s start commands, as written', async () => {
+  const { readFileSync, existsSync, rmSync: rm } = await import('node:fs');
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const repo = fileURLToPath(new URL('../..', import.meta.url));
+  const doc = readFileSync(path.join(repo, 'docs', 'local-issuer.md'), 'utf8');
+  const lines = doc.match(/```sh\n(make issuer[\s\S]*?)```/)[1].trim().split('\n');
+  assert.equal(lines.length, 2);
+  const hadDb = existsSync('/tmp/issuer.sqlite');
+  for (const [line, apiKey, ttl] of [[lines[0], 'dev-api-key', 3600], [lines[1], 'my-key', 5]]) {
+    const child = spawn('bash', ['-c', line], { cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    try {
+      const url = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${line}: no start within 60 s: ${out}`)), 60_000);
+        const seen = (d) => {
+          out += d;
+          const m = out.match(/local issuer: (http:\/\/127\.0\.0\.1:8790)/);
+          if (m) { clearTimeout(timer); resolve(m[1]); }
+        };
+        child.stdout.on('data', seen);
+        child.stderr.on('data', seen);
+        child.on('exit', (c) => { clearTimeout(timer); reject(new Error(`${line}: exited ${c}: ${out}`)); });
+      });
+      const jwks = await fetch(`${url}/api/v0/token/jwks`).then((r) => r.json());
+      assert.equal(jwks.keys[0].crv, 'P-256', line);
+      const payload = await signInInPage(url, { apiKey, identifier: 'doc-line@example.com' });
+      const claims = b64json(payload.oauth_token.access_token.split('.')[1]);
+      assert.equal(claims.aud, apiKey, line);
+      assert.equal(claims.exp - claims.iat, ttl, `${line}: the access token's lifetime`);
+    } finally {
+      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+      await new Promise((r) => { if (child.exitCode !== null || child.signalCode !== null) r(); else child.on('exit', r); });
+    }
+  }
+  assert.ok(existsSync('/tmp/issuer.sqlite'), 'the second line keeps its data in /tmp/issuer.sqlite');
+  if (!hadDb) rm('/tmp/issuer.sqlite', { force: true });
+});
