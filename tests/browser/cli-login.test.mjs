@@ -5,7 +5,7 @@
 // it wrote is read back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -248,10 +248,11 @@ test('the README\'s CLI snippet, as written: opens the browser, signs in, writes
   }
 });
 
-// The README's shell lines for the command, each run by bash as written
-// (from the repository, where npx finds the package's command), with
-// API_KEY_ID and TOKEN set as the reader would have them, the token file
-// under a fresh XDG_CONFIG_HOME, and the stand-ins above.
+// The README's shell lines for the command, each run by bash as written,
+// in a project where the package is installed as npm links it (its
+// node_modules/.bin/edgetoken), with API_KEY_ID and TOKEN set as the
+// reader would have them, the token file under a fresh XDG_CONFIG_HOME,
+// and the stand-ins above.
 test('the README\'s edgetoken command lines, as written: login, curl with `edgetoken token`, verify, decode', async () => {
   const lines = readmeBlock('sh', 'npx edgetoken login').trim().split('\n');
   assert.equal(lines.length, 4);
@@ -260,13 +261,17 @@ test('the README\'s edgetoken command lines, as written: login, curl with `edget
     const work = mkdtempSync(path.join(dir, 'cli-lines-'));
     const stand = standIns(work, cotterIss);
     const env = { ...stand.env, API_KEY_ID: API_KEY, XDG_CONFIG_HOME: path.join(work, 'config'), NODE_OPTIONS: `--import=${stand.preload}` };
+    const project = path.join(work, 'project');
+    mkdirSync(path.join(project, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync(path.join(repo, 'pkg'), path.join(project, 'node_modules', 'edgetoken'));
+    symlinkSync('../edgetoken/bin.js', path.join(project, 'node_modules', '.bin', 'edgetoken'));
     const { spawn, execFile } = await import('node:child_process');
     // (asynchronously: the issuer answering them runs in this process)
     const sh = (line, extra = {}) => new Promise((resolve, reject) => {
-      execFile('bash', ['-c', line], { cwd: repo, env: { ...env, ...extra }, encoding: 'utf8', timeout: 60_000 },
+      execFile('bash', ['-c', line], { cwd: project, env: { ...env, ...extra }, encoding: 'utf8', timeout: 60_000 },
         (e, stdout, stderr) => (e ? reject(new Error(`${line}: ${stderr}`)) : resolve(stdout)));
     });
-    const login = spawn('bash', ['-c', lines[0]], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const login = spawn('bash', ['-c', lines[0]], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const { url } = await loginThrough(login, 'readme-lines@example.com', cotterIss, stand.route);
     assert.deepEqual(stand.opened(), [url], 'login opened the browser at the printed link');
     const file = path.join(work, 'config', 'edgetoken', 'tokens.json');
