@@ -1,5 +1,6 @@
 //! Durations given as jose-style strings (`"30s"`, `"5 minutes"`, `"1.5h"`).
 
+use crate::prelude::*;
 use crate::text::cat;
 
 // Seconds per unit, and the unit's names.
@@ -27,7 +28,7 @@ const UNITS: [(f64, &[&str]); 6] = [
 pub fn parse_seconds(text: &str) -> Option<f64> {
     let split = text.bytes().position(|b| !(b.is_ascii_digit() || b == b'.')).unwrap_or(text.len());
     let (number, rest) = (text.get(..split)?, text.get(split..)?);
-    let unit = rest.strip_prefix(' ').unwrap_or(rest).to_ascii_lowercase();
+    let unit = rest.strip_prefix(" ").unwrap_or(rest).to_ascii_lowercase();
     let valid_number = !number.is_empty()
         && !number.starts_with('.')
         && !number.ends_with('.')
@@ -36,12 +37,12 @@ pub fn parse_seconds(text: &str) -> Option<f64> {
         return None;
     }
     // A JSON number but for leading zeros, which jose's durations allow.
-    let trimmed = number.trim_start_matches('0');
-    let value = if trimmed.is_empty() || trimmed.starts_with('.') {
-        crate::json::parse_number(&cat!("0", trimmed))?
-    } else {
-        crate::json::parse_number(trimmed)?
-    };
+    // (Bytes, not chars: the number is ASCII, and char patterns would bring
+    // UTF-8 decoding along.)
+    let zeros = number.bytes().take_while(|b| *b == b'0').count();
+    let trimmed = number.get(zeros..)?;
+    let json = if matches!(trimmed.as_bytes().first(), None | Some(b'.')) { cat!("0", trimmed) } else { trimmed.to_owned() };
+    let value = crate::json::parse_number(&json)?;
     let (scale, _) = UNITS.iter().find(|(_, names)| names.contains(&unit.as_str()))?;
     let seconds = crate::num::round(value * scale);
     seconds.is_finite().then_some(seconds)

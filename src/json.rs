@@ -390,8 +390,14 @@ pub fn parse(text: &str) -> Result<Value, String> {
 /// Parses a JSON number literal (the whole of `text`) to its value; `None`
 /// if it is not one or does not fit an `f64`.
 pub fn parse_number(text: &str) -> Option<f64> {
+    // (the whole text: no whitespace around it, which `parse` allows)
+    let padded = |b: Option<&u8>| b.is_some_and(u8::is_ascii_whitespace);
+    let bytes = text.as_bytes();
+    if padded(bytes.first()) || padded(bytes.last()) {
+        return None;
+    }
     match parse(text) {
-        Ok(Value::Number(n)) if !text.starts_with(|c: char| c.is_ascii_whitespace()) && !text.ends_with(|c: char| c.is_ascii_whitespace()) => Some(n.value),
+        Ok(Value::Number(n)) => Some(n.value),
         _ => None,
     }
 }
