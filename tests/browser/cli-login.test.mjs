@@ -6,17 +6,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   loginWithEmailLink, loginWithEmailOtp, loginWithPhoneLink, loginWithPhoneOtp, login, oidc, getTokenFromFile, cotter,
   validateAccessToken, validateIdToken,
 } from 'edgetoken';
 import { startIssuer } from '../../www/issuer/server.mjs';
 import { startOidcProvider } from '../support/oidc-provider.mjs';
-import { launch } from '../support/browser.mjs';
+import { launch, routeCotter } from '../support/browser.mjs';
+import { block, repo } from '../support/docs.mjs';
 
 const API_KEY = 'dev-api-key';
 let iss;
@@ -122,7 +123,6 @@ test('OpenID Connect CLI login against oidc-provider: loopback redirect on a fre
 });
 
 test('the edgetoken command: login prints the link and writes the token file; token then prints a valid access token', async () => {
-  const { spawn, execFileSync } = await import('node:child_process');
   const bin = new URL('../../pkg/bin.js', import.meta.url).pathname;
   const tokenFile = path.join(dir, 'bin', 'tokens.json');
   const child = spawn(process.execPath, [bin, 'login', '--api-key', API_KEY, '--base-url', iss.url, '--email', '--otp', '--no-open',
@@ -147,18 +147,11 @@ test('the edgetoken command: login prints the link and writes the token file; to
 });
 
 // Stand-ins for what the README's CLI snippets reach outside this machine,
-// in `work`: Cotter's hosts (www.cotter.app, js.cotter.app) answered by the
-// local issuer `iss` (in Node through a fetch preload, in Chromium through
-// routes), and on PATH an `xdg-open` that records the URL it is asked to
-// open and a `curl` that records its arguments.
+// in `work`: Cotter's hosts answered by the local issuer `iss` (in Node
+// through tests/support/cotter-fetch.mjs, in Chromium through routes), and
+// on PATH an `xdg-open` that records the URL it is asked to open and a
+// `curl` that records its arguments.
 function standIns(work, iss) {
-  const preload = path.join(work, 'cotter-fetch.mjs');
-  writeFileSync(preload, `const real = globalThis.fetch;
-globalThis.fetch = (input, init) => {
-  const url = typeof input === 'string' || input instanceof URL ? String(input) : input.url;
-  const local = url.replace(/^https:\\/\\/(www|js)\\.cotter\\.app/, process.env.LOCAL_COTTER);
-  return input instanceof Request ? real(new Request(local, input), init) : real(local, init);
-};\n`);
   const bin = path.join(work, 'bin');
   mkdirSync(bin);
   const opened = path.join(work, 'opened.txt');
@@ -166,14 +159,10 @@ globalThis.fetch = (input, init) => {
   writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`);
   writeFileSync(path.join(bin, 'curl'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> '${curled}'; done\n`);
   for (const f of ['xdg-open', 'curl']) chmodSync(path.join(bin, f), 0o755);
-  const route = (context) => context.route(/^https:\/\/(www|js)\.cotter\.app\//, async (r) => {
-    const u = new URL(r.request().url());
-    await r.fulfill({ response: await r.fetch({ url: `${iss.url}${u.pathname}${u.search}`, maxRedirects: 0 }) });
-  });
   return {
     env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, LOCAL_COTTER: iss.url },
-    preload: pathToFileURL(preload).href,
-    route,
+    preload: new URL('../support/cotter-fetch.mjs', import.meta.url).href,
+    route: (context) => routeCotter(context, iss.url),
     opened: () => readFileSync(opened, 'utf8').trim().split('\n'),
     curled: () => readFileSync(curled, 'utf8').trim().split('\n'),
   };
@@ -206,19 +195,11 @@ async function loginThrough(child, identifier, iss, route) {
   }
 }
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const readmeBlock = (lang, first) => {
-  const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
-  const block = [...readme.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1]).find((b) => b.startsWith(first));
-  assert.ok(block, `the README has a ${lang} block starting ${first}`);
-  return block;
-};
-
 // The README's CLI snippet, as written, in a Node process of its own: the
 // only changes are the names it leaves to the reader (API_KEY_ID given
 // before it) and its port 8080, replaced by one known to be free here.
 test('the README\'s CLI snippet, as written: opens the browser, signs in, writes tokens.json, reads a valid access token back', async () => {
-  const snippet = readmeBlock('js', "import { loginWithEmailLink, getTokenFromFile, cotter } from 'edgetoken';");
+  const snippet = block('js', "import { loginWithEmailLink, getTokenFromFile, cotter } from 'edgetoken';");
   assert.match(snippet, /loginWithEmailLink\(API_KEY_ID, 8080,/);
   const cotterIss = await startIssuer({ apiKeys: [API_KEY], issuer: 'https://www.cotter.app' });
   try {
@@ -231,7 +212,6 @@ test('the README\'s CLI snippet, as written: opens the browser, signs in, writes
     writeFileSync(file, `const API_KEY_ID = process.env.API_KEY_ID;\n${snippet.replace('8080', String(port))}\nprocess.stdout.write(access_token);\n`);
     const work = mkdtempSync(path.join(dir, 'cli-snippet-'));
     const stand = standIns(work, cotterIss);
-    const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, ['--import', stand.preload, file], {
       cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...stand.env, API_KEY_ID: API_KEY },
     });
@@ -254,7 +234,7 @@ test('the README\'s CLI snippet, as written: opens the browser, signs in, writes
 // reader would have them, the token file under a fresh XDG_CONFIG_HOME,
 // and the stand-ins above.
 test('the README\'s edgetoken command lines, as written: login, curl with `edgetoken token`, verify, decode', async () => {
-  const lines = readmeBlock('sh', 'npx edgetoken login').trim().split('\n');
+  const lines = block('sh', 'npx edgetoken login').trim().split('\n');
   assert.equal(lines.length, 4);
   const cotterIss = await startIssuer({ apiKeys: [API_KEY], issuer: 'https://www.cotter.app' });
   try {
@@ -265,7 +245,6 @@ test('the README\'s edgetoken command lines, as written: login, curl with `edget
     mkdirSync(path.join(project, 'node_modules', '.bin'), { recursive: true });
     symlinkSync(path.join(repo, 'pkg'), path.join(project, 'node_modules', 'edgetoken'));
     symlinkSync('../edgetoken/bin.js', path.join(project, 'node_modules', '.bin', 'edgetoken'));
-    const { spawn, execFile } = await import('node:child_process');
     // (asynchronously: the issuer answering them runs in this process)
     const sh = (line, extra = {}) => new Promise((resolve, reject) => {
       execFile('bash', ['-c', line], { cwd: project, env: { ...env, ...extra }, encoding: 'utf8', timeout: 60_000 },

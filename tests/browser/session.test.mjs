@@ -25,19 +25,20 @@ after(async () => {
   await server?.close();
 });
 
-async function openTabs(context, n, payload) {
+// `options`: more options of the sessions (JSON-safe).
+async function openTabs(context, n, payload, options = {}) {
   const pages = [];
   for (let i = 0; i < n; i += 1) {
     const page = await context.newPage();
     await page.goto(`${server.url}playground.html`);
     await page.waitForSelector('body[data-ready="true"]');
-    await page.evaluate(async ({ issuerUrl, apiKey, payload }) => {
+    await page.evaluate(async ({ issuerUrl, apiKey, payload, options }) => {
       const { createSession, cotter } = await import('edgetoken');
-      window.session = createSession({ provider: cotter({ apiKeyId: apiKey, baseUrl: issuerUrl }), refreshLeeway: 0 });
+      window.session = createSession({ provider: cotter({ apiKeyId: apiKey, baseUrl: issuerUrl }), refreshLeeway: 0, ...options });
       window.events = [];
       for (const t of ['tokens', 'refresh_failed', 'signed_out']) window.session.addEventListener(t, (e) => window.events.push([t, e.detail?.source ?? e.detail?.reason ?? null]));
       await window.session.setTokens(payload);
-    }, { issuerUrl: iss.url, apiKey: API_KEY, payload });
+    }, { issuerUrl: iss.url, apiKey: API_KEY, payload, options });
     pages.push(page);
   }
   return pages;
@@ -89,13 +90,8 @@ test('refresh() during an automatic refresh queued on another tab\'s lock makes 
   iss.config.accessTtl = 3600;
   const context = await browser.newContext();
   try {
-    const [a] = await openTabs(context, 1, first);
-    await a.evaluate(() => { window.session.dispose(); });
-    await a.evaluate(async ({ issuerUrl, apiKey, payload }) => {
-      const { createSession, cotter } = await import('edgetoken');
-      window.session = createSession({ provider: cotter({ apiKeyId: apiKey, baseUrl: issuerUrl }), refreshLeeway: 0, autoRefresh: false });
-      await window.session.setTokens(payload);
-    }, { issuerUrl: iss.url, apiKey: API_KEY, payload: first });
+    // (no timer: the test starts the tab's automatic refresh itself)
+    const [a] = await openTabs(context, 1, first, { autoRefresh: false });
     const other = await context.newPage();
     await other.goto(`${server.url}playground.html`);
     await other.waitForSelector('body[data-ready="true"]');

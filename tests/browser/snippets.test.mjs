@@ -5,15 +5,14 @@
 // completes the sign-in and posts Cotter's auth payload to /login.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer } from '../../www/serve.mjs';
 import { startIssuer } from '../../www/issuer/server.mjs';
-import { launch } from '../support/browser.mjs';
+import { launch, routeCotter } from '../support/browser.mjs';
+import { block, repo } from '../support/docs.mjs';
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
 const API_KEY_ID = 'snippet-key';
 const dir = mkdtempSync(path.join(tmpdir(), 'snippet-page-'));
 let iss;
@@ -21,8 +20,7 @@ let server;
 let browser;
 
 before(async () => {
-  const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
-  const snippet = readme.match(/```js\n(import \{ createSession, cotter, oidc, isSignInCallback \} from 'edgetoken';\n[\s\S]*?)```/)[1];
+  const snippet = block('js', "import { createSession, cotter, oidc, isSignInCallback } from 'edgetoken';");
   writeFileSync(path.join(dir, 'snippet.js'), snippet);
   writeFileSync(path.join(dir, 'index.html'), `<!doctype html><meta charset="utf-8">
 <script type="importmap">{ "imports": { "edgetoken": "/pkg/browser.js" } }</script>
@@ -45,11 +43,7 @@ test('the browser sign-in snippet signs a user in and hands the auth payload to 
   const context = await browser.newContext();
   try {
     // Cotter's API and sign-in page, answered by the local issuer
-    await context.route(/^https:\/\/(www|js)\.cotter\.app\//, async (route) => {
-      const url = new URL(route.request().url());
-      const response = await route.fetch({ url: `${iss.url}${url.pathname}${url.search}`, maxRedirects: 0 });
-      await route.fulfill({ response });
-    });
+    await routeCotter(context, iss.url);
     const logins = [];
     await context.route(`${server.url}login`, async (route) => {
       logins.push(JSON.parse(route.request().postData()));

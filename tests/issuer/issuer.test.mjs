@@ -3,12 +3,14 @@
 // verify with jose and with edgetoken.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as jose from 'jose';
 import { cotter, discover, createRemoteJWKSet, jwtVerify } from 'edgetoken';
 import { startIssuer } from '../../www/issuer/server.mjs';
+import { block, repo } from '../support/docs.mjs';
 import { signInWithRedirect, exchangeCode, signInInPage, pkcePair, refresh, b64json } from '../support/issuer-client.mjs';
 
 const API_KEY = 'dev-api-key';
@@ -298,12 +300,7 @@ test('a restart keeps users, keys and refresh tokens (SQLite on disk)', async ()
 // written from the repository (both listen on 127.0.0.1:8790), then asked
 // for its key set and a sign-in with the API key the line gives.
 test('docs/local-issuer.md\'s start commands, as written', async () => {
-  const { readFileSync, existsSync, rmSync: rm } = await import('node:fs');
-  const { spawn } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
-  const repo = fileURLToPath(new URL('../..', import.meta.url));
-  const doc = readFileSync(path.join(repo, 'docs', 'local-issuer.md'), 'utf8');
-  const lines = doc.match(/```sh\n(make issuer[\s\S]*?)```/)[1].trim().split('\n');
+  const lines = block('sh', 'make issuer', 'docs/local-issuer.md').trim().split('\n');
   assert.equal(lines.length, 2);
   const hadDb = existsSync('/tmp/issuer.sqlite');
   for (const [line, apiKey, ttl] of [[lines[0], 'dev-api-key', 3600], [lines[1], 'my-key', 5]]) {
@@ -333,5 +330,5 @@ test('docs/local-issuer.md\'s start commands, as written', async () => {
     }
   }
   assert.ok(existsSync('/tmp/issuer.sqlite'), 'the second line keeps its data in /tmp/issuer.sqlite');
-  if (!hadDb) rm('/tmp/issuer.sqlite', { force: true });
+  if (!hadDb) rmSync('/tmp/issuer.sqlite', { force: true });
 });

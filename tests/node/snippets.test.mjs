@@ -10,11 +10,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { startIssuer } from '../../www/issuer/server.mjs';
 import { signInInPage } from '../support/issuer-client.mjs';
+import { blocks, repo } from '../support/docs.mjs';
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
 const out = path.join(repo, 'target', 'snippets');
 const API_KEY_ID = 'snippet-api-key';
 
@@ -34,12 +34,8 @@ const HOW = {
 };
 
 function snippets() {
-  const found = [];
-  for (const file of ['README.md', ...['api.md', 'security.md', 'coming-from-jose.md', 'performance.md', 'local-issuer.md', 'development.md'].map((f) => `docs/${f}`)]) {
-    const text = readFileSync(path.join(repo, file), 'utf8');
-    for (const m of text.matchAll(/```js\n([\s\S]*?)```/g)) found.push({ file, code: m[1], first: m[1].split('\n')[0] });
-  }
-  return found;
+  const files = ['README.md', ...['api.md', 'security.md', 'coming-from-jose.md', 'performance.md', 'local-issuer.md', 'development.md'].map((f) => `docs/${f}`)];
+  return files.flatMap((file) => blocks(file, 'js').map((code) => ({ file, code, first: code.split('\n')[0] })));
 }
 
 const backendCalls = [];

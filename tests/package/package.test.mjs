@@ -10,13 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 import { startServer } from '../../www/serve.mjs';
 import { launch } from '../support/browser.mjs';
+import { block, repo } from '../support/docs.mjs';
 import { newKey, joseJwt, now } from '../support/tokens.mjs';
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name) => path.join(repo, 'node_modules', '.bin', name);
 const tarball = path.join(repo, 'dist', readdirSync(path.join(repo, 'dist')).find((f) => f.endsWith('.tgz')));
 const work = mkdtempSync(path.join(tmpdir(), 'edgetoken-pkg-'));
@@ -124,9 +123,8 @@ test('a Vite app built for production, in Chromium', async () => {
 // bash, its src/auth.js as written; the built app starts a session in
 // Chromium. Without the .env, the page fails as the README says it does.
 test('the README\'s Vite section, as written: .env, src/auth.js, a production build that starts a session', async () => {
-  const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
-  const envLine = readme.match(/```sh\n(echo 'VITE_API_KEY_ID=[^\n]*)\n```/)[1];
-  const auth = readme.match(/```js\n(\/\/ src\/auth\.js\n[\s\S]*?)```/)[1];
+  const envLine = block('sh', "echo 'VITE_API_KEY_ID=").trim();
+  const auth = block('js', '// src/auth.js');
   const files = {
     'index.html': '<!doctype html><script type="module" src="/main.js"></script>',
     'main.js': `import { session } from './src/auth.js';
@@ -301,9 +299,8 @@ test('the edgetoken command through npx: --help, decode, verify against a JWKS U
 test('the README\'s worker, as written (src/index.js and its wrangler.toml vars), bundled as wrangler does, in workerd', async () => {
   const { startIssuer } = await import('../../www/issuer/server.mjs');
   const { signInInPage } = await import('../support/issuer-client.mjs');
-  const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
-  const code = readme.match(/```js\n(\/\/ src\/index\.js\n[\s\S]*?)```/)[1];
-  const toml = readme.match(/```toml\n# wrangler\.toml\n([\s\S]*?)```/)[1];
+  const code = block('js', '// src/index.js');
+  const toml = block('toml', '# wrangler.toml');
   const vars = Object.fromEntries([...toml.split('[vars]')[1].matchAll(/^(\w+) = "([^"]*)"$/gm)].map((m) => [m[1], m[2]]));
   const iss = await startIssuer({ apiKeys: [vars.API_KEY_ID], issuer: vars.ISSUER });
   try {

@@ -12,3 +12,11 @@ export function launch() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/** Answers Cotter's hosts (its API and its sign-in page) in `context` from the local issuer at `issuerUrl`. */
+export function routeCotter(context, issuerUrl) {
+  return context.route(/^https:\/\/(www|js)\.cotter\.app\//, async (route) => {
+    const url = new URL(route.request().url());
+    await route.fulfill({ response: await route.fetch({ url: `${issuerUrl}${url.pathname}${url.search}`, maxRedirects: 0 }) });
+  });
+}
