@@ -98,17 +98,23 @@ fn expired(claim: &str, message: &str) -> ClaimError {
 // so "JWT" is "application/jwt" but "text/plain" is not
 // "application/text/plain".
 fn same_typ(a: &str, b: &str) -> bool {
-    fn full(t: &str) -> (&str, &str) {
-        if t.contains('/') { ("", t) } else { ("application/", t) }
+    let slash = |t: &str| t.bytes().any(|b| b == b'/');
+    match (slash(a), slash(b)) {
+        (true, false) => implied(a, b),
+        (false, true) => implied(b, a),
+        _ => a.eq_ignore_ascii_case(b),
     }
-    let ((pa, ta), (pb, tb)) = (full(a), full(b));
-    let (la, lb) = (pa.len() + ta.len(), pb.len() + tb.len());
-    la == lb && pa.bytes().chain(ta.bytes()).zip(pb.bytes().chain(tb.bytes())).all(|(x, y)| x.eq_ignore_ascii_case(&y))
+}
+
+// Whether `full` is `application/` followed by `short`, ASCII case ignored.
+fn implied(full: &str, short: &str) -> bool {
+    let (p, t) = full.as_bytes().split_at_checked(12).unwrap_or_default();
+    p.eq_ignore_ascii_case(b"application/") && t.eq_ignore_ascii_case(short.as_bytes())
 }
 
 /// Checks the JSON types of registered claims that are present.
 fn check_types(claims: &Map) -> Result<(), ClaimError> {
-    for name in ["iss", "sub", "jti"] {
+    for name in &["iss", "sub", "jti"] {
         if let Some(v) = claims.get(name) {
             if !v.is_string() {
                 return Err(fail(name, ClaimReason::Invalid, cat!("\"", name, "\" claim must be a string")));
@@ -125,7 +131,7 @@ fn check_types(claims: &Map) -> Result<(), ClaimError> {
             return Err(fail("aud", ClaimReason::Invalid, "\"aud\" claim must be a string or an array of strings".to_owned()));
         }
     }
-    for name in ["exp", "nbf", "iat"] {
+    for name in &["exp", "nbf", "iat"] {
         if let Some(v) = claims.get(name) {
             if !v.is_number() {
                 return Err(fail(name, ClaimReason::Invalid, cat!("\"", name, "\" claim must be a number")));
@@ -203,8 +209,13 @@ fn check(claims: &Map, r: &Registered, opts: &VerifyOptions) -> Result<(), Claim
         ("aud", opts.audience.is_empty() || r.aud.is_some()),
         ("iat", opts.max_token_age.is_none() || r.iat.is_some()),
     ];
-    let absent = implied.iter().find(|(_, ok)| !ok).map(|(name, _)| *name);
-    if let Some(name) = absent.or_else(|| opts.required_claims.iter().map(String::as_str).find(|n| !claims.contains_key(n))) {
+    let mut absent = implied.iter().find(|(_, ok)| !ok).map(|(name, _)| *name);
+    for name in &opts.required_claims {
+        if absent.is_none() && !claims.contains_key(name) {
+            absent = Some(name);
+        }
+    }
+    if let Some(name) = absent {
         return Err(fail(name, ClaimReason::Missing, cat!("missing required \"", name, "\" claim")));
     }
 

@@ -1,7 +1,5 @@
 //! Durations given as jose-style strings (`"30s"`, `"5 minutes"`, `"1.5h"`).
 
-use crate::prelude::*;
-use crate::text::cat;
 
 // Seconds per unit, and the unit's names.
 const UNITS: [(f64, &[&str]); 6] = [
@@ -28,22 +26,23 @@ const UNITS: [(f64, &[&str]); 6] = [
 pub fn parse_seconds(text: &str) -> Option<f64> {
     let split = text.bytes().position(|b| !(b.is_ascii_digit() || b == b'.')).unwrap_or(text.len());
     let (number, rest) = (text.get(..split)?, text.get(split..)?);
-    let unit = rest.strip_prefix(" ").unwrap_or(rest).to_ascii_lowercase();
+    let unit = rest.strip_prefix(" ").unwrap_or(rest);
     let valid_number = !number.is_empty()
-        && !number.starts_with('.')
-        && !number.ends_with('.')
+        && !number.as_bytes().starts_with(b".")
+        && !number.as_bytes().ends_with(b".")
         && number.bytes().filter(|b| *b == b'.').count() <= 1;
     if !valid_number {
         return None;
     }
-    // A JSON number but for leading zeros, which jose's durations allow.
-    // (Bytes, not chars: the number is ASCII, and char patterns would bring
-    // UTF-8 decoding along.)
-    let zeros = number.bytes().take_while(|b| *b == b'0').count();
-    let trimmed = number.get(zeros..)?;
-    let json = if matches!(trimmed.as_bytes().first(), None | Some(b'.')) { cat!("0", trimmed) } else { trimmed.to_owned() };
-    let value = crate::json::parse_number(&json)?;
-    let (scale, _) = UNITS.iter().find(|(_, names)| names.contains(&unit.as_str()))?;
+    // A JSON number but for leading zeros, which jose's durations allow:
+    // all but the one before a '.' (or the end) are dropped. (Bytes, not
+    // chars: the number is ASCII, and char patterns would bring UTF-8
+    // decoding along.)
+    let bytes = number.as_bytes();
+    let zeros = bytes.iter().take_while(|b| **b == b'0').count();
+    let keep_one = zeros > 0 && matches!(bytes.get(zeros), None | Some(b'.'));
+    let value = crate::json::parse_number(number.get(zeros.saturating_sub(usize::from(keep_one))..)?)?;
+    let (scale, _) = UNITS.iter().find(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(unit)))?;
     let seconds = crate::num::round(value * scale);
     seconds.is_finite().then_some(seconds)
 }

@@ -339,22 +339,28 @@ fn write_object(m: &Map, out: &mut String) {
 pub fn write_string(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                let b = c as usize;
-                out.push(char::from(HEX.get(b >> 4).copied().unwrap_or(b'0')));
-                out.push(char::from(HEX.get(b & 15).copied().unwrap_or(b'0')));
-            }
-            c => out.push(c),
+    // Runs of bytes that need no escape are copied whole; every escaped
+    // character is ASCII, so the runs end on character boundaries.
+    let mut run = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "\\u00",
+            _ => continue,
+        };
+        out.push_str(s.get(run..i).unwrap_or(""));
+        out.push_str(escape);
+        if b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t') {
+            out.push(char::from(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
+            out.push(char::from(HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0')));
         }
+        run = i + 1;
     }
+    out.push_str(s.get(run..).unwrap_or(""));
     out.push('"');
 }
 
@@ -673,6 +679,20 @@ mod tests {
         let m = parse_object(r#"{"x":1.50e+2,"y":1700000000.25,"z":1e300,"w":-0.000001,"v":1e20}"#).unwrap();
         assert_eq!(m.to_json(), r#"{"x":150,"y":1700000000.25,"z":1e+300,"w":-1e-6,"v":1e+20}"#);
         assert_eq!(parse_object(&m.to_json()).unwrap(), m);
+    }
+
+    #[test]
+    fn quoted_strings_read_back() {
+        // every ASCII character alone, at either end and in the middle of
+        // other text, and beside multi-byte characters
+        for c in (0u8..0x80).map(char::from).chain(['é', '😀', '\u{2028}']) {
+            for s in [c.to_string(), format!("{c}ab"), format!("ab{c}"), format!("é{c}{c}😀")] {
+                let quoted = quote(&s);
+                assert_eq!(parse(&quoted).unwrap(), Value::String(s.clone()), "{s:?} quoted as {quoted}");
+                assert!(quoted.bytes().all(|b| b >= 0x20), "{quoted:?}");
+            }
+        }
+        assert_eq!(quote("\t\r\u{1f}\"x\\"), r#""\t\r\u001f\"x\\""#);
     }
 
     #[test]

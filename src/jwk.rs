@@ -74,7 +74,7 @@ impl Jwk {
                 return Err(malformed("JWK \"key_ops\" must hold strings"));
             }
             // RFC 7517 §4.3: "Duplicate key operation values MUST NOT be present"
-            if ops.iter().enumerate().any(|(i, o)| ops.get(..i).is_some_and(|seen| seen.contains(o))) {
+            if ops.iter().enumerate().any(|(i, o)| ops.get(..i).is_some_and(|seen| seen.iter().any(|s| s.as_str() == o.as_str()))) {
                 return Err(malformed("JWK \"key_ops\" holds a value twice"));
             }
             if !ops.iter().any(|o| o == "verify") {

@@ -8,7 +8,7 @@
 
 use p256::elliptic_curve::ops::Reduce;
 use p256::elliptic_curve::{Field, PrimeField};
-use p256::FieldBytes;
+use p256::{FieldBytes, U256};
 
 /// An integer modulo n, fully reduced (in [0, n)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,10 +38,14 @@ impl Scalar {
     /// The value as little-endian 64-bit limbs, with a fifth limb of zero
     /// (how the tables read a scalar's digits).
     pub fn limbs(&self) -> [u64; 5] {
-        let bytes = self.to_bytes();
+        // (p256's scalar holds the integer itself, in crypto-bigint's
+        // words: 32 bits on wasm32, 64 elsewhere)
+        const BITS: usize = p256::elliptic_curve::bigint::Word::BITS as usize;
         let mut limbs = [0u64; 5];
-        for (limb, chunk) in limbs.iter_mut().zip(bytes.rchunks_exact(8)) {
-            *limb = u64::from_be_bytes(chunk.try_into().unwrap_or_default());
+        for (i, word) in U256::from(self.0).as_words().iter().enumerate() {
+            if let Some(limb) = limbs.get_mut(i * BITS / 64) {
+                *limb |= u64::from(*word) << (i * BITS % 64);
+            }
         }
         limbs
     }

@@ -31,7 +31,11 @@ fn strings(v: &Value, option: &'static str, one_allowed: bool) -> Result<Vec<Str
     }
     let what = if one_allowed { "must be a string or an array of strings" } else { "must be an array of strings" };
     let items = v.as_array().ok_or_else(|| bad(option, what))?;
-    items.iter().map(|item| item.as_str().map(str::to_owned).ok_or_else(|| bad(option, what))).collect()
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(item.as_str().ok_or_else(|| bad(option, what))?.to_owned());
+    }
+    Ok(out)
 }
 
 // An allow-list (`issuer`, `audience`): a string or a non-empty array of
