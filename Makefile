@@ -50,10 +50,15 @@ build: setup-rust setup-node pkg/.built
 # nothing did.
 PKG_SOURCES := $(shell find src es256/src pkg-template -type f) Cargo.toml Cargo.lock es256/Cargo.toml \
   README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE Makefile
+# The wasm names the crates' sources (in panic locations) by crate and
+# path, not by where this machine keeps them: no build paths ship.
 pkg/.built: $(PKG_SOURCES)
 	rm -rf pkg.tmp && mkdir pkg.tmp
-	cargo build --lib --release --target $(WASM_TARGET) --no-default-features --features remote
-	wasm-bindgen --target web --no-typescript --out-dir pkg.tmp target/$(WASM_TARGET)/release/edgetoken.wasm
+	cargo fetch -q
+	remap="$$(for d in "$${CARGO_HOME:-$$HOME/.cargo}"/registry/src/*/; do printf -- '--remap-path-prefix=%s= ' "$$d"; done)"; \
+	export RUSTFLAGS="$${RUSTFLAGS:-} $$remap"; \
+	cargo build --lib --release --target $(WASM_TARGET) --no-default-features --features remote; \
+	wasm-bindgen --target web --no-typescript --out-dir pkg.tmp target/$(WASM_TARGET)/release/edgetoken.wasm; \
 	cargo build --lib --release --target $(WASM_TARGET) --no-default-features
 	wasm-bindgen --target web --no-typescript --out-dir pkg.tmp --out-name edgetoken_verify \
 	  target/$(WASM_TARGET)/release/edgetoken.wasm

@@ -58,14 +58,14 @@ impl VerifyOptions {
         if !seconds_ok(self.clock_tolerance) {
             return Err(OptionsError {
                 option: "clockTolerance",
-                detail: "must be a finite, non-negative number of seconds".to_owned(),
+                detail: "must be a finite, non-negative number of seconds",
             });
         }
         if let Some(age) = self.max_token_age {
             if !seconds_ok(age) {
                 return Err(OptionsError {
                     option: "maxTokenAge",
-                    detail: "must be a finite, non-negative number of seconds".to_owned(),
+                    detail: "must be a finite, non-negative number of seconds",
                 });
             }
         }
@@ -73,12 +73,12 @@ impl VerifyOptions {
     }
 }
 
-fn fail(claim: &str, reason: ClaimReason, message: String) -> ClaimError {
+fn fail(claim: &str, reason: ClaimReason, message: &str) -> ClaimError {
     ClaimError {
         claim: claim.to_owned(),
         reason,
         expired: false,
-        message,
+        message: message.to_owned(),
         payload: None,
     }
 }
@@ -117,7 +117,7 @@ fn check_types(claims: &Map) -> Result<(), ClaimError> {
     for name in &["iss", "sub", "jti"] {
         if let Some(v) = claims.get(name) {
             if !v.is_string() {
-                return Err(fail(name, ClaimReason::Invalid, cat!("\"", name, "\" claim must be a string")));
+                return Err(fail(name, ClaimReason::Invalid, &cat!("\"", name, "\" claim must be a string")));
             }
         }
     }
@@ -128,13 +128,13 @@ fn check_types(claims: &Map) -> Result<(), ClaimError> {
             _ => false,
         };
         if !ok {
-            return Err(fail("aud", ClaimReason::Invalid, "\"aud\" claim must be a string or an array of strings".to_owned()));
+            return Err(fail("aud", ClaimReason::Invalid, "\"aud\" claim must be a string or an array of strings"));
         }
     }
     for name in &["exp", "nbf", "iat"] {
         if let Some(v) = claims.get(name) {
             if !v.is_number() {
-                return Err(fail(name, ClaimReason::Invalid, cat!("\"", name, "\" claim must be a number")));
+                return Err(fail(name, ClaimReason::Invalid, &cat!("\"", name, "\" claim must be a number")));
             }
         }
     }
@@ -194,7 +194,7 @@ pub fn revalidate(header: &Header, claims: &Map, registered: &Registered, opts: 
 fn check_typ(header: &Header, opts: &VerifyOptions) -> Result<(), ClaimError> {
     if let Some(want) = &opts.typ {
         if !header.typ().is_some_and(|t| same_typ(t, want)) {
-            return Err(fail("typ", ClaimReason::CheckFailed, "unexpected \"typ\" JWT header value".to_owned()));
+            return Err(fail("typ", ClaimReason::CheckFailed, "unexpected \"typ\" JWT header value"));
         }
     }
     Ok(())
@@ -216,19 +216,19 @@ fn check(claims: &Map, r: &Registered, opts: &VerifyOptions) -> Result<(), Claim
         }
     }
     if let Some(name) = absent {
-        return Err(fail(name, ClaimReason::Missing, cat!("missing required \"", name, "\" claim")));
+        return Err(fail(name, ClaimReason::Missing, &cat!("missing required \"", name, "\" claim")));
     }
 
     let text = |at: Option<usize>| at.and_then(|i| claims.value_at(i)).and_then(Value::as_str);
     if !opts.issuer.is_empty() {
         let iss = text(r.iss);
         if !iss.is_some_and(|i| opts.issuer.iter().any(|w| w == i)) {
-            return Err(fail("iss", ClaimReason::CheckFailed, "unexpected \"iss\" claim value".to_owned()));
+            return Err(fail("iss", ClaimReason::CheckFailed, "unexpected \"iss\" claim value"));
         }
     }
     if let Some(want) = &opts.subject {
         if text(r.sub) != Some(want.as_str()) {
-            return Err(fail("sub", ClaimReason::CheckFailed, "unexpected \"sub\" claim value".to_owned()));
+            return Err(fail("sub", ClaimReason::CheckFailed, "unexpected \"sub\" claim value"));
         }
     }
     if !opts.audience.is_empty() {
@@ -239,7 +239,7 @@ fn check(claims: &Map, r: &Registered, opts: &VerifyOptions) -> Result<(), Claim
             None => false,
         };
         if !ok {
-            return Err(fail("aud", ClaimReason::CheckFailed, "unexpected \"aud\" claim value".to_owned()));
+            return Err(fail("aud", ClaimReason::CheckFailed, "unexpected \"aud\" claim value"));
         }
     }
 
@@ -247,7 +247,7 @@ fn check(claims: &Map, r: &Registered, opts: &VerifyOptions) -> Result<(), Claim
     let tol = opts.clock_tolerance;
     if let Some(nbf) = r.nbf {
         if nbf > now + tol {
-            return Err(fail("nbf", ClaimReason::CheckFailed, "\"nbf\" claim timestamp check failed".to_owned()));
+            return Err(fail("nbf", ClaimReason::CheckFailed, "\"nbf\" claim timestamp check failed"));
         }
     }
     if let Some(exp) = r.exp {
@@ -261,7 +261,7 @@ fn check(claims: &Map, r: &Registered, opts: &VerifyOptions) -> Result<(), Claim
             return Err(expired("iat", "\"iat\" claim timestamp check failed (too far in the past)"));
         }
         if age < -tol {
-            return Err(fail("iat", ClaimReason::CheckFailed, "\"iat\" claim timestamp check failed (it should be in the past)".to_owned()));
+            return Err(fail("iat", ClaimReason::CheckFailed, "\"iat\" claim timestamp check failed (it should be in the past)"));
         }
     }
     Ok(())

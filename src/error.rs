@@ -346,7 +346,7 @@ pub struct OptionsError {
     /// The option's (jose) name.
     pub option: &'static str,
     /// What was wrong.
-    pub detail: String,
+    pub detail: &'static str,
 }
 
 impl OptionsError {

@@ -196,17 +196,18 @@ impl JwkSet {
     /// Picks the one key for a token. With a `kid`, the keys with that exact
     /// `kid`; without one, every key. Exactly one must match.
     pub fn select(&self, kid: Option<&str>) -> Result<&Jwk, KeySetError> {
-        let mut matching = self
-            .keys
-            .iter()
-            .filter(|k| kid.is_none() || k.kid.as_deref() == kid);
-        let first = matching.next();
-        let extra = matching.count();
-        match (first, extra) {
-            (Some(k), 0) => Ok(k),
-            (Some(_), n) => Err(KeySetError::MultipleMatchingKeys {
+        let (mut first, mut count) = (None, 0);
+        for k in &self.keys {
+            if kid.is_none() || k.kid.as_deref() == kid {
+                first = first.or(Some(k));
+                count += 1;
+            }
+        }
+        match (first, count) {
+            (Some(k), 1) => Ok(k),
+            (Some(_), count) => Err(KeySetError::MultipleMatchingKeys {
                 kid: kid.map(str::to_owned),
-                count: n + 1,
+                count,
             }),
             (None, _) => {
                 // A broken key the token names is worth reporting as such.

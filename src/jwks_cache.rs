@@ -81,14 +81,14 @@ impl CachePolicy {
             if !((v.is_finite() || infinite_ok) && v >= 0.0) {
                 return Err(crate::error::OptionsError {
                     option,
-                    detail: "must be a finite, non-negative number of seconds".to_owned(),
+                    detail: "must be a finite, non-negative number of seconds",
                 });
             }
         }
         if self.min_max_age > self.max_max_age {
             return Err(crate::error::OptionsError {
                 option: "minCacheMaxAge",
-                detail: "must not exceed maxCacheMaxAge".to_owned(),
+                detail: "must not exceed maxCacheMaxAge",
             });
         }
         Ok(())

@@ -88,8 +88,8 @@ impl Header {
                 return Err(ParseError::HeaderParam { name: "crit" });
             }
             let mut list = String::new();
-            for (i, name) in names.iter().filter_map(Value::as_str).enumerate() {
-                if i > 0 {
+            for name in names.iter().filter_map(Value::as_str) {
+                if !list.is_empty() {
                     list.push_str(", ");
                 }
                 crate::json::write_string(name, &mut list);

@@ -15,8 +15,8 @@ use js_sys::{Array, Reflect};
 #[cfg(feature = "remote")]
 use wasm_bindgen::{JsCast, JsValue};
 
-fn bad(option: &'static str, detail: &str) -> OptionsError {
-    OptionsError { option, detail: detail.to_owned() }
+fn bad(option: &'static str, detail: &'static str) -> OptionsError {
+    OptionsError { option, detail }
 }
 
 #[cfg(feature = "remote")]

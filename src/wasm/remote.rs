@@ -275,11 +275,11 @@ impl RemoteKeySet {
     pub fn new(url: &str, options: &JsValue) -> JsResult<RemoteKeySet> {
         let opts = options::remote_options(options).map_err(|e| js_err(e.into()))?;
         let parsed = web_sys::Url::new(url).map_err(|_| {
-            js_err(crate::error::OptionsError { option: "url", detail: "must be an absolute URL".to_owned() }.into())
+            js_err(crate::error::OptionsError { option: "url", detail: "must be an absolute URL" }.into())
         })?;
         if parsed.protocol() != "https:" && parsed.protocol() != "http:" {
             return Err(js_err(
-                crate::error::OptionsError { option: "url", detail: "must be an http(s) URL".to_owned() }.into(),
+                crate::error::OptionsError { option: "url", detail: "must be an http(s) URL" }.into(),
             ));
         }
         Ok(RemoteKeySet {

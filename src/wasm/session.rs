@@ -37,7 +37,7 @@ fn refresh_error(e: &RefreshError) -> JsValue {
 
 fn profile(p: &JsValue) -> JsResult<Profile> {
     let get = |k: &str| Reflect::get(p, &JsValue::from_str(k)).ok().and_then(|v| v.as_string());
-    let bad = |d: &str| to_js_error(&crate::error::OptionsError { option: "provider", detail: d.to_owned() }.into());
+    let bad = |detail: &'static str| to_js_error(&crate::error::OptionsError { option: "provider", detail }.into());
     let endpoint = get("tokenEndpoint").ok_or_else(|| bad("needs a tokenEndpoint"))?;
     match get("type").as_deref() {
         Some("cotter") => Ok(Profile::Cotter { endpoint, api_key_id: get("apiKeyId").ok_or_else(|| bad("needs an apiKeyId"))? }),
