@@ -423,6 +423,38 @@ mod tests {
     }
 
     #[test]
+    fn curve_check_agrees_with_p256() {
+        use p256_13::elliptic_curve::sec1::FromEncodedPoint;
+        let theirs = |x: &[u8; 32], y: &[u8; 32]| -> bool {
+            let e = p256_13::EncodedPoint::from_affine_coordinates(&(*x).into(), &(*y).into(), false);
+            AffinePoint::from_encoded_point(&e).is_some().into()
+        };
+        // p itself: out of range as a coordinate
+        let mut p_bytes = [0xffu8; 32];
+        p_bytes[4..20].fill(0);
+        p_bytes[7] = 1;
+        let mut cases = vec![(GX, GY), ([0; 32], [0; 32]), (p_bytes, GY), (GX, p_bytes), ([0xff; 32], [0xff; 32])];
+        for k in 1..40u64 {
+            let e = (ProjectivePoint::GENERATOR * scalar(k)).to_affine().to_encoded_point(false);
+            let (x, y): ([u8; 32], [u8; 32]) = ((*e.x().unwrap()).into(), (*e.y().unwrap()).into());
+            cases.push((x, y));
+            // the negation (p − y) is on the curve too; a flipped bit of
+            // either coordinate is not
+            let minus_y = (-p256_13::FieldElement::from_bytes(&y.into()).unwrap()).to_bytes().into();
+            cases.push((x, minus_y));
+            let (mut bx, mut by) = (x, y);
+            bx[(k % 32) as usize] ^= 1 << (k % 8);
+            by[(k * 7 % 32) as usize] ^= 1 << (k % 5);
+            cases.push((bx, y));
+            cases.push((x, by));
+            cases.push((scalar(k * 31).to_bytes().into(), scalar(k * 17).to_bytes().into()));
+        }
+        for (x, y) in cases {
+            assert_eq!(Affine::from_coordinates(&x, &y).is_some(), theirs(&x, &y), "{x:02x?} {y:02x?}");
+        }
+    }
+
+    #[test]
     fn windowed_multiples_match_p256() {
         let q_point = (ProjectivePoint::GENERATOR * scalar(77)).to_affine();
         let q = Affine::from_point(&q_point).unwrap();

@@ -80,3 +80,15 @@ test('both crates package with the licences, the changelog and the metadata crat
   assert.deepEqual(readdirSync(path.join(repo, 'target', 'package')).filter((f) => f.endsWith('.crate')).sort(),
     crates.map((c) => path.basename(c)).sort());
 });
+
+test('the wasm names no path of the machine that built it', () => {
+  // Panic locations name source files: the Makefile maps the crate
+  // registry's directory away, so they read `base64-0.22.1/src/…`.
+  const home = process.env.CARGO_HOME ?? path.join(process.env.HOME ?? '', '.cargo');
+  for (const wasm of ['edgetoken_bg.wasm', 'edgetoken_verify_bg.wasm']) {
+    const text = readFileSync(path.join(repo, 'pkg', wasm)).toString('latin1');
+    assert.ok(!text.includes(home) && !text.includes('/registry/src/'), `${wasm} names a build path`);
+    assert.ok(!text.includes(repo), `${wasm} names the checkout`);
+    assert.match(text, /base64-\d+\.\d+\.\d+\/src\//, `${wasm} still names crate sources (the test reads the right text)`);
+  }
+});
