@@ -313,3 +313,17 @@ test('a fetch that rejects with a non-Error, resolves a non-Response or throws i
     globalThis.fetch = realFetch;
   }
 });
+
+test('a header name or value fetch refuses is ERR_JWKS_FETCH_FAILED naming it, and nothing is left broken', async () => {
+  // (the Headers object refuses them when the request is built: an error
+  // to answer, not an exception thrown through the wasm, which is what
+  // gloo-net's `header()` would make of it with its `unwrap_throw`)
+  const token = await joseJwt(k1, claims());
+  for (const headers of [{ 'bad name': 'x' }, { 'x-ok': 'a\nb' }, { '': 'x' }]) {
+    const JWKS = fresh({ keys: [k1.jwk] }, { headers });
+    await assert.rejects(jwtVerify(token, JWKS), (e) => e.code === 'ERR_JWKS_FETCH_FAILED' && /invalid header/.test(e.message), JSON.stringify(headers));
+    assert.equal(srv.count(), 0, 'nothing was sent');
+  }
+  const JWKS = fresh();
+  assert.equal((await jwtVerify(token, JWKS)).payload.sub, 'u1', 'the next set works');
+});
