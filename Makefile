@@ -95,6 +95,12 @@ bench: build setup-browser
 	node bench/run.mjs
 	cargo build --release --quiet --target $(WASM_TARGET) --manifest-path bench/arith/Cargo.toml --target-dir target/arith
 	node bench/arith.mjs target/arith/$(WASM_TARGET)/release/edgetoken_bench_arith.wasm
+	cargo build --release --quiet --target $(WASM_TARGET) --manifest-path bench/crossing/Cargo.toml --target-dir target/crossing
+	rm -rf target/crossing/out
+	wasm-bindgen --target web --out-dir target/crossing/out target/crossing/$(WASM_TARGET)/release/edgetoken_bench_crossing.wasm
+	node_modules/.bin/wasm-opt -O3 --converge target/crossing/out/edgetoken_bench_crossing_bg.wasm \
+	  -o target/crossing/out/edgetoken_bench_crossing_bg.wasm
+	node bench/crossing.mjs target/crossing/out
 
 # The API reference from the package's TypeScript declarations (typedoc).
 docs: build
@@ -112,7 +118,6 @@ lint: build
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --workspace --lib --target $(WASM_TARGET) -- -D warnings
 	cargo clippy --workspace --lib --target $(WASM_TARGET) --no-default-features -- -D warnings
-	cargo clippy --workspace --lib --target $(WASM_TARGET) --no-default-features --features remote -- -D warnings
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 test-node: build

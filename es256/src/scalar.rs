@@ -44,7 +44,9 @@ impl Scalar {
         let mut limbs = [0u64; 5];
         for (i, word) in U256::from(self.0).as_words().iter().enumerate() {
             if let Some(limb) = limbs.get_mut(i * BITS / 64) {
-                *limb |= u64::from(*word) << (i * BITS % 64);
+                #[allow(clippy::useless_conversion)] // (a u64 already, but for wasm32)
+                let word = u64::from(*word);
+                *limb |= word << (i * BITS % 64);
             }
         }
         limbs

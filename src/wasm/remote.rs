@@ -29,6 +29,22 @@ use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
+/// A remote set's `state()` as JS reads it (times in ms since the epoch,
+/// `null` when unknown).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct State {
+    fresh: bool,
+    cooling_down: bool,
+    serving_stale: bool,
+    keys: u32,
+    fetched_at: Option<f64>,
+    expires_at: Option<f64>,
+    // the last fetch error as the JS `Error` it is, with its `at`
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    last_error: JsValue,
+}
+
 fn now() -> f64 {
     Date::now() / 1000.0
 }
@@ -393,15 +409,7 @@ impl RemoteKeySet {
     pub fn state(&self) -> JsValue {
         let t = now();
         let s = self.inner.cache.borrow().state(t);
-        let o = Object::new();
-        let ms = |t: Option<f64>| t.map_or(JsValue::NULL, |t| JsValue::from(to_ms(t)));
-        set(&o, "fresh", &s.fresh.into());
-        set(&o, "coolingDown", &s.cooling_down.into());
-        set(&o, "servingStale", &s.serving_stale.into());
-        set(&o, "keys", &JsValue::from(s.keys as u32));
-        set(&o, "fetchedAt", &ms(s.fetched_at));
-        set(&o, "expiresAt", &ms(s.expires_at));
-        let last = match s.last_error {
+        let last_error = match s.last_error {
             Some((e, at)) => {
                 let err = self.inner.js_error(&e.into());
                 set(&Object::from(err.clone()), "at", &JsValue::from(to_ms(at)));
@@ -409,8 +417,18 @@ impl RemoteKeySet {
             }
             None => JsValue::NULL,
         };
-        set(&o, "lastError", &last);
-        o.into()
+        let state = State {
+            fresh: s.fresh,
+            cooling_down: s.cooling_down,
+            serving_stale: s.serving_stale,
+            keys: u32::try_from(s.keys).unwrap_or(u32::MAX),
+            fetched_at: s.fetched_at.map(to_ms),
+            expires_at: s.expires_at.map(to_ms),
+            last_error,
+        };
+        // (plain fields: serializing them cannot fail)
+        serde::Serialize::serialize(&state, &serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true))
+            .unwrap_or(JsValue::NULL)
     }
 
     /// The cached set as `[jwksJson, fetchedAtMs, expiresAtMs]`, or undefined.

@@ -327,3 +327,26 @@ test('a header name or value fetch refuses is ERR_JWKS_FETCH_FAILED naming it, a
   const JWKS = fresh();
   assert.equal((await jwtVerify(token, JWKS)).payload.sub, 'u1', 'the next set works');
 });
+
+test('state: every member, before the first fetch, after one, and after a failed one', async () => {
+  const JWKS = fresh();
+  assert.deepEqual(JWKS.state, {
+    fresh: false, coolingDown: false, servingStale: false, keys: 0, fetchedAt: null, expiresAt: null, lastError: null,
+  });
+  const before = Date.now();
+  await JWKS.reload();
+  const s = JWKS.state;
+  assert.deepEqual(Object.keys(s), ['fresh', 'coolingDown', 'servingStale', 'keys', 'fetchedAt', 'expiresAt', 'lastError']);
+  assert.equal(s.fresh, true);
+  assert.equal(s.keys, 1);
+  assert.equal(s.lastError, null);
+  assert.ok(Number.isInteger(s.fetchedAt) && s.fetchedAt >= before - 1000 && s.fetchedAt <= Date.now(), String(s.fetchedAt));
+  assert.ok(s.expiresAt > s.fetchedAt);
+  srv.state.mode = 'status';
+  await assert.rejects(JWKS.reload());
+  const failed = JWKS.state;
+  assert.ok(failed.lastError instanceof errors.JOSEError, 'the last error as its class');
+  assert.equal(failed.lastError.code, 'ERR_JWKS_HTTP_ERROR');
+  assert.ok(Number.isInteger(failed.lastError.at) && failed.lastError.at >= s.fetchedAt, 'with when it happened');
+  assert.equal(failed.fetchedAt, s.fetchedAt, 'the keys held are the earlier fetch\'s');
+});
