@@ -1,6 +1,5 @@
 //! Durations given as jose-style strings (`"30s"`, `"5 minutes"`, `"1.5h"`).
 
-
 // Seconds per unit, and the unit's names.
 const UNITS: [(f64, &[&str]); 6] = [
     (1.0, &["s", "sec", "secs", "second", "seconds"]),

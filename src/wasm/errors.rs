@@ -2,7 +2,6 @@
 //! `payloadJson` for claim failures). The JS wrapper re-throws them as the
 //! matching `errors.*` class.
 
-
 use crate::error::Error;
 use js_sys::Object;
 use wasm_bindgen::prelude::wasm_bindgen;
