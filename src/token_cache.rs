@@ -165,8 +165,15 @@ impl TokenCache {
     /// The verified token of an entry id: immediate for the newest entry
     /// (asked right after it was added), a scan otherwise.
     pub fn by_id(&self, id: u32) -> Option<&VerifiedJwt> {
-        let newest = self.slots.get(self.last_insert.1).and_then(Option::as_ref).filter(|e| e.id == id);
-        newest.or_else(|| self.slots.iter().flatten().find(|e| e.id == id)).map(|e| &e.jwt)
+        if let Some(e) = self.slots.get(self.last_insert.1).and_then(Option::as_ref).filter(|e| e.id == id) {
+            return Some(&e.jwt);
+        }
+        for e in self.slots.iter().flatten() {
+            if e.id == id {
+                return Some(&e.jwt);
+            }
+        }
+        None
     }
 
     /// Like [`TokenCache::lookup`] but answers the entry id, in one index
@@ -300,7 +307,12 @@ impl TokenCache {
     }
 
     fn retain(&mut self, keep: impl Fn(&Entry) -> bool) {
-        let doomed: Vec<String> = self.slots.iter().flatten().filter(|e| !keep(e)).map(|e| e.token.clone()).collect();
+        let mut doomed = Vec::new();
+        for e in self.slots.iter().flatten() {
+            if !keep(e) {
+                doomed.push(e.token.clone());
+            }
+        }
         for token in doomed {
             self.remove(&token);
         }
