@@ -1,40 +1,20 @@
 //! Float helpers the crate needs that `core` lacks without the standard
-//! library (`floor`, `round` and `fract` are `std`'s).
-
-// 2^52: every f64 of this magnitude or more is an integer.
-const INTEGRAL: f64 = 4_503_599_627_370_496.0;
+//! library (`floor`, `round` and `trunc` are `std`'s): libm's, the
+//! Rust project's port of musl's.
 
 /// Whether `v` is a finite integer.
 pub fn is_integer(v: f64) -> bool {
-    v.is_finite() && (v.abs() >= INTEGRAL || v == (v as i64) as f64)
+    v.is_finite() && libm::trunc(v) == v
 }
 
 /// ⌊v⌋ as an `i64`, saturating at its bounds; 0 for NaN.
 pub fn floor(v: f64) -> i64 {
-    let t = v as i64;
-    if (t as f64) > v {
-        t.saturating_sub(1)
-    } else {
-        t
-    }
+    libm::floor(v) as i64
 }
 
-/// `v` rounded to an integer, halves away from zero, as `f64::round` (but
-/// for the sign of a zero); NaN and infinities unchanged.
+/// `v` rounded to an integer, halves away from zero (`f64::round`).
 pub fn round(v: f64) -> f64 {
-    if !v.is_finite() || v.abs() >= INTEGRAL {
-        return v;
-    }
-    let t = (v as i64) as f64;
-    // exact below 2^52
-    let fraction = v - t;
-    if fraction >= 0.5 {
-        t + 1.0
-    } else if fraction <= -0.5 {
-        t - 1.0
-    } else {
-        t
-    }
+    libm::round(v)
 }
 
 #[cfg(test)]
