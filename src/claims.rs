@@ -209,12 +209,10 @@ fn check(claims: &Map, r: &Registered, opts: &VerifyOptions) -> Result<(), Claim
         ("aud", opts.audience.is_empty() || r.aud.is_some()),
         ("iat", opts.max_token_age.is_none() || r.iat.is_some()),
     ];
-    let mut absent = implied.iter().find(|(_, ok)| !ok).map(|(name, _)| *name);
-    for name in &opts.required_claims {
-        if absent.is_none() && !claims.contains_key(name) {
-            absent = Some(name);
-        }
-    }
+    let absent = match implied.iter().find(|(_, ok)| !ok) {
+        Some((name, _)) => Some(*name),
+        None => opts.required_claims.iter().find(|n| !claims.contains_key(n)).map(String::as_str),
+    };
     if let Some(name) = absent {
         return Err(fail(name, ClaimReason::Missing, &cat!("missing required \"", name, "\" claim")));
     }

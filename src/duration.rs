@@ -26,18 +26,18 @@ pub fn parse_seconds(text: &str) -> Option<f64> {
     let split = text.bytes().position(|b| !(b.is_ascii_digit() || b == b'.')).unwrap_or(text.len());
     let (number, rest) = (text.get(..split)?, text.get(split..)?);
     let unit = rest.strip_prefix(" ").unwrap_or(rest);
-    let valid_number = !number.is_empty()
-        && !number.as_bytes().starts_with(b".")
-        && !number.as_bytes().ends_with(b".")
-        && number.bytes().filter(|b| *b == b'.').count() <= 1;
+    // (Bytes, not chars: the number is ASCII, and char patterns would
+    // bring UTF-8 decoding along.)
+    let bytes = number.as_bytes();
+    let valid_number = !bytes.is_empty()
+        && bytes.first() != Some(&b'.')
+        && bytes.last() != Some(&b'.')
+        && bytes.iter().filter(|b| **b == b'.').count() <= 1;
     if !valid_number {
         return None;
     }
     // A JSON number but for leading zeros, which jose's durations allow:
-    // all but the one before a '.' (or the end) are dropped. (Bytes, not
-    // chars: the number is ASCII, and char patterns would bring UTF-8
-    // decoding along.)
-    let bytes = number.as_bytes();
+    // all but the one before a '.' (or the end) are dropped.
     let zeros = bytes.iter().take_while(|b| **b == b'0').count();
     let keep_one = zeros > 0 && matches!(bytes.get(zeros), None | Some(b'.'));
     let value = crate::json::parse_number(number.get(zeros.saturating_sub(usize::from(keep_one))..)?)?;

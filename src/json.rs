@@ -343,18 +343,18 @@ pub fn write_string(s: &str, out: &mut String) {
     // character is ASCII, so the runs end on character boundaries.
     let mut run = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "\\u00",
+        let (escape, hex) = match b {
+            b'"' => ("\\\"", false),
+            b'\\' => ("\\\\", false),
+            b'\n' => ("\\n", false),
+            b'\r' => ("\\r", false),
+            b'\t' => ("\\t", false),
+            0..=0x1f => ("\\u00", true),
             _ => continue,
         };
         out.push_str(s.get(run..i).unwrap_or(""));
         out.push_str(escape);
-        if b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t') {
+        if hex {
             out.push(char::from(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
             out.push(char::from(HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0')));
         }
